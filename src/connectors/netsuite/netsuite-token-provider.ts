@@ -1,0 +1,188 @@
+/** @module connectors/netsuite/netsuite-token-provider — OAuth 2.0 client-credentials tokens, cached and refreshed single-flight. */
+import { systemClock } from '../../clock/clock.ts'
+import type { Clock } from '../../clock/clock.ts'
+import type { HubError } from '../../errors/hub-error.ts'
+import { Secret } from '../../secrets/secret-value.ts'
+import { HttpTransportError, httpExchange } from '../shared/http-exchange.ts'
+import { parseUntrustedJson } from '../shared/untrusted-json.ts'
+import { classifyNetSuiteFailure } from './netsuite-error-classifier.ts'
+import type { NetSuiteFailure } from './netsuite-error-classifier.ts'
+import type { NetSuiteConnectionConfig } from './netsuite-spec.ts'
+
+export const NETSUITE_TOKEN_PATH = '/services/rest/auth/oauth2/v1/token'
+
+export interface NetSuiteAccessToken {
+  /** The bearer token; revealed only into an Authorization header. */
+  readonly value: Secret
+  /** Epoch ms after which the provider will not hand this token out again. */
+  readonly refreshAt: number
+}
+
+export interface NetSuiteTokenProviderOptions {
+  tokenUrl: string
+  clientId: string
+  clientSecret: Secret
+  clock?: Clock
+  /** Refresh this long before expiry so a token does not expire mid-request. Default 60 s (at most half the lifetime). */
+  refreshMarginMs?: number
+  requestTimeoutMs?: number
+}
+
+export class NetSuiteTokenProvider {
+  readonly #options: NetSuiteTokenProviderOptions
+  readonly #clock: Clock
+  #cached: NetSuiteAccessToken | undefined
+  #inflight: Promise<NetSuiteAccessToken> | undefined
+  #requests = 0
+
+  static fromConfig(
+    config: NetSuiteConnectionConfig,
+    options: { clock?: Clock } = {},
+  ): NetSuiteTokenProvider {
+    return new NetSuiteTokenProvider({
+      tokenUrl: `${config.baseUrl}${NETSUITE_TOKEN_PATH}`,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      requestTimeoutMs: config.requestTimeoutMs,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+    })
+  }
+
+  constructor(options: NetSuiteTokenProviderOptions) {
+    this.#options = options
+    this.#clock = options.clock ?? systemClock
+  }
+
+  /** How many token requests were sent; exposed for metrics and for tests of single-flight. */
+  get requestCount(): number {
+    return this.#requests
+  }
+
+  /**
+   * A valid token: the cached one, or a fresh one. Concurrent callers share ONE in-flight request, so a
+   * burst of expiring requests cannot stampede the token endpoint. The caller's `signal` stops only that
+   * caller's wait, never the shared request other callers depend on.
+   */
+  async getToken(signal?: AbortSignal): Promise<NetSuiteAccessToken> {
+    signal?.throwIfAborted()
+    const cached = this.#cached
+    if (cached !== undefined && this.#clock.now() < cached.refreshAt) return cached
+    this.#inflight ??= this.#fetchToken().finally(() => {
+      this.#inflight = undefined
+    })
+    return waitUnlessAborted(this.#inflight, signal)
+  }
+
+  /**
+   * Drops `token` after the server rejected it (401). A no-op if the cache already moved on, so N
+   * requests failing with the same stale token cause exactly one refresh between them.
+   */
+  invalidate(token: NetSuiteAccessToken): void {
+    if (this.#cached === token) this.#cached = undefined
+  }
+
+  async #fetchToken(): Promise<NetSuiteAccessToken> {
+    this.#requests++
+    const startedAt = this.#clock.now()
+    const { clientId, clientSecret, tokenUrl } = this.#options
+    const basic = Buffer.from(`${clientId}:${clientSecret.reveal()}`, 'utf8').toString('base64')
+    const fail = (failure: NetSuiteFailure): HubError =>
+      classifyNetSuiteFailure({ ...failure, label: 'token request' }, this.#clock.now())
+    let response
+    try {
+      response = await httpExchange({
+        method: 'POST',
+        url: tokenUrl,
+        headers: {
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: 'grant_type=client_credentials',
+        timeoutMs: this.#options.requestTimeoutMs ?? 30_000,
+      })
+    } catch (error) {
+      if (error instanceof HttpTransportError) {
+        throw fail({ kind: 'network', operation: 'token', error })
+      }
+      throw error
+    }
+    if (response.status < 200 || response.status > 299) {
+      // The body is OAuth's `{error, error_description}`; it never echoes the client secret.
+      throw fail({
+        kind: 'response',
+        operation: 'token',
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
+      })
+    }
+    let parsed: unknown
+    try {
+      parsed = parseUntrustedJson(response.body, { source: 'NetSuite token response' })
+    } catch (cause) {
+      throw fail({
+        kind: 'malformed_success',
+        operation: 'token',
+        status: response.status,
+        reason: 'the body is not JSON',
+        cause,
+      })
+    }
+    const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
+      string,
+      unknown
+    >
+    const lifetimeMs = Number(body.expires_in) * 1000
+    if (typeof body.access_token !== 'string' || body.access_token === '') {
+      throw fail({
+        kind: 'malformed_success',
+        operation: 'token',
+        status: response.status,
+        reason: 'the body has no access_token',
+      })
+    }
+    if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
+      throw fail({
+        kind: 'malformed_success',
+        operation: 'token',
+        status: response.status,
+        reason: 'token_type is not "Bearer"',
+      })
+    }
+    if (!Number.isFinite(lifetimeMs) || lifetimeMs <= 0) {
+      throw fail({
+        kind: 'malformed_success',
+        operation: 'token',
+        status: response.status,
+        reason: 'expires_in is not a positive number',
+      })
+    }
+    // Lifetime counts from when we asked, not when the answer arrived: the server's clock started first.
+    const margin = Math.min(this.#options.refreshMarginMs ?? 60_000, lifetimeMs / 2)
+    const token: NetSuiteAccessToken = {
+      value: new Secret(body.access_token),
+      refreshAt: startedAt + lifetimeMs - margin,
+    }
+    this.#cached = token
+    return token
+  }
+}
+
+function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      },
+    )
+  })
+}

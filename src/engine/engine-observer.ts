@@ -1,0 +1,51 @@
+/** @module engine/engine-observer — what the engine reports as it works.
+ *
+ * The engine knows no metrics library: observability (src/observability) implements this
+ * interface with Prometheus counters and histograms, tests implement it with arrays.
+ */
+import type { ErrorRecord } from '../errors/hub-error.ts'
+
+export interface RunEvent {
+  tenantId: string
+  runId: string
+  flowName: string
+  businessKey: string
+  attempt: number
+}
+
+export interface EngineObserver {
+  /** A new inbound message was committed (not called for duplicates). */
+  ingested(event: { tenantId: string; sourceSystem: string; topic: string; runs: number }): void
+  /** A duplicate inbound message was acknowledged again with no new effect. */
+  duplicate(event: { tenantId: string; sourceSystem: string; topic: string }): void
+  /** A delivery step reached its target and its result is recorded. */
+  delivered(
+    event: RunEvent & {
+      step: string
+      target: string
+      durationMs: number
+      resolvedByLookup: boolean
+    },
+  ): void
+  /** A delivery's outcome became unknown (timeout, dropped connection after send). */
+  inDoubt(event: RunEvent & { step: string; target: string }): void
+  /** A run failed an attempt and was rescheduled. */
+  retried(event: RunEvent & { error: ErrorRecord; delayMs: number; throttled: boolean }): void
+  /** A run was moved to the dead-letter queue. */
+  deadLettered(event: RunEvent & { error: ErrorRecord; reason: string }): void
+  /** A run finished; `propagationMs` is from the message's receipt to completion. */
+  completed(event: RunEvent & { propagationMs: number }): void
+  /** A circuit changed state. */
+  circuit(event: { target: string; state: 'closed' | 'open' | 'half_open' }): void
+}
+
+export const silentObserver: EngineObserver = {
+  ingested: () => {},
+  duplicate: () => {},
+  delivered: () => {},
+  inDoubt: () => {},
+  retried: () => {},
+  deadLettered: () => {},
+  completed: () => {},
+  circuit: () => {},
+}

@@ -1,0 +1,69 @@
+/** @module engine/flow-definition — a flow is TypeScript code over memoized steps.
+ *
+ * The run function is re-entered from the top after a crash or retry; every `step` and `deliver`
+ * whose result is already recorded returns that result without running again, so the code between
+ * steps must be deterministic (derive everything from the message and earlier step results).
+ */
+import type { CrossReference, InboxMessage, JsonValue } from '../store/store-contract.ts'
+
+export interface FlowTrigger {
+  sourceSystem: string
+  topics: readonly string[]
+}
+
+export interface DeliveryCall {
+  /** Stable for this delivery: created once, sent on every attempt and replay. */
+  idempotencyKey: string
+  /** Aborted when the run's lease is lost or the worker stops. */
+  signal: AbortSignal
+}
+
+export interface DeliverySpec<T extends JsonValue> {
+  /** The governed account, e.g. `netsuite:TSTDRV1`: slots and the circuit are shared per target. */
+  target: string
+  /** What is done, e.g. `salesOrder.upsert`; part of the idempotency key. */
+  operation: string
+  /** The business key the target can be read by (e.g. the external id). */
+  businessKey: string
+  /** The entity's source version; part of the idempotency key so a newer version is a new effect. */
+  version?: string
+  /** Makes the change. Must be safe to repeat with the same idempotency key. */
+  perform(call: DeliveryCall): Promise<T>
+  /**
+   * Read-before-retry: asks the target whether the effect already happened. Returns its result,
+   * or null when the target has no trace of it. Called whenever an earlier attempt's outcome is
+   * unknown (crash, timeout, dropped connection, conflict) before anything is sent again.
+   */
+  lookup(call: { signal: AbortSignal }): Promise<T | null>
+  /** Cross-references to record in the sync ledger atomically with the step's completion. */
+  crossReferences?(result: T): CrossReference[]
+}
+
+export interface RunContext {
+  readonly tenantId: string
+  readonly runId: string
+  readonly flowName: string
+  readonly businessKey: string
+  /** Failed attempts before this one. */
+  readonly attempt: number
+  readonly signal: AbortSignal
+  /** A local, deterministic step; its JSON result is memoized. */
+  step<T extends JsonValue>(name: string, fn: () => T | Promise<T>): Promise<T>
+  /** A step with an effect on an external system: governed, fenced, idempotent, read-before-retry. */
+  deliver<T extends JsonValue>(name: string, spec: DeliverySpec<T>): Promise<T>
+}
+
+export interface FlowDefinition {
+  name: string
+  trigger: FlowTrigger
+  run(ctx: RunContext, message: InboxMessage): Promise<JsonValue>
+}
+
+export function defineFlow(definition: FlowDefinition): FlowDefinition {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.name)) {
+    throw new Error(
+      `flow name "${definition.name}" must be lower-case letters, digits and dashes, e.g. "shopify-order-to-netsuite"`,
+    )
+  }
+  return definition
+}

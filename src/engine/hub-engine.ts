@@ -1,0 +1,157 @@
+/** @module engine/hub-engine — the engine's front door: ingest, work, operate.
+ *
+ * Glossary: an *inbox message* is an inbound event committed before it is acknowledged; a *run*
+ * is one execution of a flow for one message; a *step* is a memoized unit of a run; a *delivery*
+ * is a step with an effect on an external system; the *dead-letter queue* holds runs that cannot
+ * succeed without an operator.
+ */
+import { randomUUID } from 'node:crypto'
+import { systemClock, type Clock } from '../clock/clock.ts'
+import type { InboxIngestResult, Store } from '../store/store-contract.ts'
+import { silentObserver, type EngineObserver } from './engine-observer.ts'
+import type { FlowDefinition } from './flow-definition.ts'
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts'
+import { TargetGates, type TargetLimits } from './target-gate.ts'
+import { WorkerLoop } from './worker-loop.ts'
+
+export interface EngineOptions {
+  store: Store
+  flows: FlowDefinition[]
+  tenantId: string
+  clock?: Clock
+  observer?: EngineObserver
+  retryPolicy?: Partial<RetryPolicy>
+  /** Lease length; a run held by a dead worker is claimable again after this. */
+  leaseMs?: number
+  heartbeatMs?: number
+  concurrency?: number
+  claimBatch?: number
+  idlePollMs?: number
+  /** Limits for targets not configured explicitly. */
+  defaultTargetLimits?: TargetLimits
+  random?: () => number
+  workerId?: string
+  onError?: (error: unknown) => void
+}
+
+export interface IngestInput {
+  sourceSystem: string
+  sourceMessageId: string
+  connection: string
+  topic: string
+  payload: string
+  headers: Record<string, string>
+  triggeredAt: number | null
+  businessKey: string
+}
+
+export const defaultEngineTiming = {
+  leaseMs: 20_000,
+  heartbeatMs: 5_000,
+  concurrency: 32,
+  claimBatch: 32,
+  idlePollMs: 250,
+} as const
+
+export class HubEngine {
+  readonly store: Store
+  readonly gates: TargetGates
+  readonly clock: Clock
+  readonly tenantId: string
+  readonly #flows: FlowDefinition[]
+  readonly #observer: EngineObserver
+  readonly #worker: WorkerLoop
+
+  constructor(options: EngineOptions) {
+    this.store = options.store
+    this.clock = options.clock ?? systemClock
+    this.tenantId = options.tenantId
+    this.#flows = options.flows
+    this.#observer = options.observer ?? silentObserver
+    this.gates = new TargetGates(this.clock, this.#observer, options.defaultTargetLimits)
+    const leaseMs = options.leaseMs ?? defaultEngineTiming.leaseMs
+    const concurrency = options.concurrency ?? defaultEngineTiming.concurrency
+    this.#worker = new WorkerLoop(
+      {
+        store: this.store,
+        clock: this.clock,
+        observer: this.#observer,
+        gates: this.gates,
+        retryPolicy: { ...defaultRetryPolicy, ...options.retryPolicy },
+        leaseMs,
+        heartbeatMs: options.heartbeatMs ?? Math.min(defaultEngineTiming.heartbeatMs, leaseMs / 3),
+        random: options.random ?? Math.random,
+        onError: options.onError ?? (() => {}),
+      },
+      this.#flows,
+      {
+        tenantId: this.tenantId,
+        workerId: options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`,
+        concurrency,
+        claimBatch: options.claimBatch ?? defaultEngineTiming.claimBatch,
+        idlePollMs: options.idlePollMs ?? defaultEngineTiming.idlePollMs,
+      },
+    )
+  }
+
+  /** The flows a message from this source and topic starts. */
+  flowsFor(sourceSystem: string, topic: string): FlowDefinition[] {
+    return this.#flows.filter(
+      (f) => f.trigger.sourceSystem === sourceSystem && f.trigger.topics.includes(topic),
+    )
+  }
+
+  /**
+   * Commits the message and the runs it starts in one transaction. Resolves only once committed:
+   * the caller acknowledges the producer after this and never before.
+   */
+  async ingest(input: IngestInput): Promise<InboxIngestResult> {
+    const flows = this.flowsFor(input.sourceSystem, input.topic)
+    const result = await this.store.inboxIngest({
+      tenantId: this.tenantId,
+      ...input,
+      receivedAt: this.clock.now(),
+      runs: flows.map((f) => ({ flowName: f.name, businessKey: input.businessKey })),
+    })
+    if (result.inserted) {
+      this.#observer.ingested({
+        tenantId: this.tenantId,
+        sourceSystem: input.sourceSystem,
+        topic: input.topic,
+        runs: result.runIds.length,
+      })
+      if (result.runIds.length > 0) this.#worker.notify()
+    } else {
+      this.#observer.duplicate({
+        tenantId: this.tenantId,
+        sourceSystem: input.sourceSystem,
+        topic: input.topic,
+      })
+    }
+    return result
+  }
+
+  /** Puts dead runs back to work; their completed steps stay memoized and keys are reused. */
+  async replay(runIds?: string[]): Promise<{ replayed: string[] }> {
+    const result = await this.store.runReplay({
+      tenantId: this.tenantId,
+      now: this.clock.now(),
+      ...(runIds === undefined ? {} : { runIds }),
+    })
+    if (result.replayed.length > 0) this.#worker.notify()
+    return result
+  }
+
+  start(): void {
+    this.#worker.start()
+  }
+
+  stop(): Promise<void> {
+    return this.#worker.stop()
+  }
+
+  /** Claims and executes one batch synchronously (tests with a manual clock). */
+  runOnce(): Promise<number> {
+    return this.#worker.runOnce()
+  }
+}

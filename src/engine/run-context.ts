@@ -1,0 +1,169 @@
+/** @module engine/run-context — memoized steps and fenced, read-before-retry deliveries. */
+import type { Clock } from '../clock/clock.ts'
+import { HubError, toErrorRecord } from '../errors/hub-error.ts'
+import type { ClaimedRun, JsonValue, StepRecord, Store } from '../store/store-contract.ts'
+import type { EngineObserver } from './engine-observer.ts'
+import type { DeliverySpec, RunContext } from './flow-definition.ts'
+import { idempotencyKeyFor } from './idempotency-key.ts'
+import type { TargetGates } from './target-gate.ts'
+
+/** The run's lease was taken over (or the worker is stopping): stop without touching the run. */
+export class LeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`lease on run ${runId} was lost; another worker owns it now`)
+    this.name = 'LeaseLostError'
+  }
+}
+
+export interface RunContextDeps {
+  store: Store
+  clock: Clock
+  observer: EngineObserver
+  gates: TargetGates
+}
+
+export function createRunContext(
+  deps: RunContextDeps,
+  run: ClaimedRun,
+  signal: AbortSignal,
+): RunContext {
+  const memo = new Map<string, StepRecord>(run.steps.map((s) => [s.name, s]))
+  const seen = new Set<string>()
+  const lease = {
+    tenantId: run.tenantId,
+    runId: run.id,
+    leaseVersion: run.leaseVersion,
+  }
+  const fenced = (ok: boolean): void => {
+    if (!ok) throw new LeaseLostError(run.id)
+  }
+  const claimName = (name: string): StepRecord | undefined => {
+    if (seen.has(name)) throw new Error(`step name "${name}" is used twice in flow ${run.flowName}`)
+    seen.add(name)
+    return memo.get(name)
+  }
+  const eventBase = {
+    tenantId: run.tenantId,
+    runId: run.id,
+    flowName: run.flowName,
+    businessKey: run.businessKey,
+    attempt: run.attempt,
+  }
+
+  async function step<T extends JsonValue>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    const recorded = claimName(name)
+    if (recorded?.state === 'completed') return recorded.output as T
+    signal.throwIfAborted()
+    const output = await fn()
+    fenced(
+      await deps.store.stepComplete({
+        ...lease,
+        now: deps.clock.now(),
+        name,
+        kind: 'local',
+        output,
+      }),
+    )
+    return output
+  }
+
+  async function deliver<T extends JsonValue>(name: string, spec: DeliverySpec<T>): Promise<T> {
+    const recorded = claimName(name)
+    if (recorded?.state === 'completed') return recorded.output as T
+    const idempotencyKey =
+      recorded?.idempotencyKey ??
+      idempotencyKeyFor({
+        tenantId: run.tenantId,
+        target: spec.target,
+        operation: spec.operation,
+        businessKey: spec.businessKey,
+        version: spec.version,
+      })
+    // 'started' with no result means the worker died mid-call; 'in_doubt' means the call's
+    // outcome was never learned. Either way the target may have applied it: read before retrying.
+    const inDoubt = recorded?.state === 'started' || recorded?.state === 'in_doubt'
+    const startedAt = deps.clock.now()
+
+    const complete = async (result: T, resolvedByLookup: boolean): Promise<T> => {
+      fenced(
+        await deps.store.stepComplete({
+          ...lease,
+          now: deps.clock.now(),
+          name,
+          kind: 'delivery',
+          output: result,
+          crossReferences: spec.crossReferences?.(result) ?? [],
+        }),
+      )
+      deps.observer.delivered({
+        ...eventBase,
+        step: name,
+        target: spec.target,
+        durationMs: deps.clock.now() - startedAt,
+        resolvedByLookup,
+      })
+      return result
+    }
+
+    let sent = false
+    try {
+      const outcome = await deps.gates.run(spec.target, signal, async () => {
+        if (inDoubt) {
+          const found = await spec.lookup({ signal })
+          if (found !== null) return { result: found, resolvedByLookup: true }
+        }
+        fenced(
+          await deps.store.stepStart({
+            ...lease,
+            now: deps.clock.now(),
+            name,
+            kind: 'delivery',
+            idempotencyKey,
+            target: spec.target,
+            operation: spec.operation,
+          }),
+        )
+        sent = true
+        return { result: await spec.perform({ idempotencyKey, signal }), resolvedByLookup: false }
+      })
+      return await complete(outcome.result, outcome.resolvedByLookup)
+    } catch (error) {
+      // Nothing was sent in this invocation (circuit open, no slot, lookup failed): the step keeps
+      // the state it had, so an earlier doubt is still resolved by a lookup next time.
+      if (error instanceof LeaseLostError || !sent) throw error
+      const doubtful = outcomeMayHaveApplied(error)
+      if (doubtful) deps.observer.inDoubt({ ...eventBase, step: name, target: spec.target })
+      fenced(
+        await deps.store.stepFail({
+          ...lease,
+          now: deps.clock.now(),
+          name,
+          error: toErrorRecord(error),
+          inDoubt: doubtful,
+        }),
+      )
+      throw error
+    }
+  }
+
+  return {
+    tenantId: run.tenantId,
+    runId: run.id,
+    flowName: run.flowName,
+    businessKey: run.businessKey,
+    attempt: run.attempt,
+    signal,
+    step,
+    deliver,
+  }
+}
+
+/**
+ * Only a definite refusal proves the target applied nothing: validation, throttling and auth
+ * errors are answered before any change. Anything else after the request left (a 5xx can follow a
+ * commit, a timeout or reset can hide one, a conflict means state exists) is resolved by reading.
+ */
+function outcomeMayHaveApplied(error: unknown): boolean {
+  if (!HubError.is(error)) return true
+  return !(error.type === 'validation' || error.type === 'throttled' || error.type === 'auth')
+}

@@ -1,0 +1,123 @@
+/** @module engine/run-executor — executes one claimed run to its next resting state. */
+import type { Clock } from '../clock/clock.ts'
+import { toErrorRecord } from '../errors/hub-error.ts'
+import type { ClaimedRun, Store } from '../store/store-contract.ts'
+import type { EngineObserver } from './engine-observer.ts'
+import type { FlowDefinition } from './flow-definition.ts'
+import { decideAfterFailure, type RetryPolicy } from './retry-policy.ts'
+import { createRunContext, LeaseLostError } from './run-context.ts'
+import type { TargetGates } from './target-gate.ts'
+
+export interface RunExecutorDeps {
+  store: Store
+  clock: Clock
+  observer: EngineObserver
+  gates: TargetGates
+  retryPolicy: RetryPolicy
+  leaseMs: number
+  heartbeatMs: number
+  random: () => number
+  /** Reports errors the engine cannot hand to a run (e.g. the store failing mid-transition). */
+  onError: (error: unknown, run?: ClaimedRun) => void
+}
+
+/**
+ * Runs the flow, then records the outcome fenced by the lease. While it runs, a heartbeat extends
+ * the lease; if the heartbeat finds the lease taken, the run's signal aborts so the flow's calls
+ * stop instead of racing the new owner (whose writes would win by fencing anyway).
+ */
+export async function executeRun(
+  deps: RunExecutorDeps,
+  flow: FlowDefinition,
+  run: ClaimedRun,
+  stopSignal: AbortSignal,
+): Promise<void> {
+  const controller = new AbortController()
+  const onStop = (): void => controller.abort(new LeaseLostError(run.id))
+  stopSignal.addEventListener('abort', onStop, { once: true })
+  const lease = { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion }
+  const heartbeat = setInterval(() => {
+    deps.store
+      .runHeartbeat({ ...lease, now: deps.clock.now(), leaseMs: deps.leaseMs })
+      .then((held) => {
+        if (!held) controller.abort(new LeaseLostError(run.id))
+      })
+      .catch(() => {
+        // A missed heartbeat is not fatal: the lease is long enough for the next one.
+      })
+  }, deps.heartbeatMs)
+  const event = {
+    tenantId: run.tenantId,
+    runId: run.id,
+    flowName: run.flowName,
+    businessKey: run.businessKey,
+    attempt: run.attempt,
+  }
+  try {
+    const ctx = createRunContext(deps, run, controller.signal)
+    let output
+    try {
+      output = await flow.run(ctx, run.message)
+    } catch (error) {
+      if (error instanceof LeaseLostError || controller.signal.aborted) return
+      await recordFailure(deps, run, error)
+      return
+    }
+    const done = await deps.store.runComplete({ ...lease, now: deps.clock.now(), output })
+    if (done) {
+      deps.observer.completed({
+        ...event,
+        propagationMs: deps.clock.now() - run.message.receivedAt,
+      })
+    }
+  } catch (error) {
+    deps.onError(error, run)
+  } finally {
+    clearInterval(heartbeat)
+    stopSignal.removeEventListener('abort', onStop)
+  }
+}
+
+async function recordFailure(
+  deps: RunExecutorDeps,
+  run: ClaimedRun,
+  error: unknown,
+): Promise<void> {
+  const record = toErrorRecord(error)
+  const decision = decideAfterFailure(deps.retryPolicy, record, run.attempt, deps.random)
+  const lease = { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion }
+  const event = {
+    tenantId: run.tenantId,
+    runId: run.id,
+    flowName: run.flowName,
+    businessKey: run.businessKey,
+    attempt: decision.attempt,
+  }
+  const now = deps.clock.now()
+  if (decision.action === 'dead') {
+    const ok = await deps.store.runDeadLetter({
+      ...lease,
+      now,
+      attempt: decision.attempt,
+      reason: decision.reason,
+      error: record,
+    })
+    if (ok) deps.observer.deadLettered({ ...event, error: record, reason: decision.reason })
+    return
+  }
+  const ok = await deps.store.runRetry({
+    ...lease,
+    now,
+    nextRunAt: now + decision.delayMs,
+    attempt: decision.attempt,
+    error: record,
+  })
+  if (ok) {
+    deps.observer.retried({
+      ...event,
+      error: record,
+      delayMs: decision.delayMs,
+      throttled: decision.throttled,
+    })
+  }
+}

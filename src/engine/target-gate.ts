@@ -1,0 +1,103 @@
+/** @module engine/target-gate — the per-target governor and circuit breaker every call passes. */
+import type { Clock } from '../clock/clock.ts'
+import { HubError } from '../errors/hub-error.ts'
+import type { EngineObserver } from './engine-observer.ts'
+import {
+  CircuitBreaker,
+  defaultCircuitBreakerOptions,
+  type CircuitBreakerOptions,
+} from './circuit-breaker.ts'
+import { ConcurrencyGovernor } from './concurrency-governor.ts'
+
+export interface TargetLimits {
+  /** Calls in flight at once to this target, across every flow. */
+  concurrency: number
+  circuit?: Partial<CircuitBreakerOptions>
+}
+
+/** Raised instead of calling a target whose circuit is open; it reschedules without burning an attempt. */
+export class CircuitOpenError extends HubError {
+  constructor(target: string, retryAfterMs: number) {
+    super('throttled', `circuit for ${target} is open; waiting ${retryAfterMs} ms before probing`, {
+      retryAfterMs,
+      code: 'CIRCUIT_OPEN',
+    })
+    this.name = 'CircuitOpenError'
+  }
+}
+
+interface Gate {
+  governor: ConcurrencyGovernor
+  breaker: CircuitBreaker
+}
+
+export class TargetGates {
+  readonly #clock: Clock
+  readonly #observer: EngineObserver
+  readonly #defaults: TargetLimits
+  readonly #gates = new Map<string, Gate>()
+
+  constructor(clock: Clock, observer: EngineObserver, defaults: TargetLimits = { concurrency: 8 }) {
+    this.#clock = clock
+    this.#observer = observer
+    this.#defaults = defaults
+  }
+
+  /** Sets a target's limits, e.g. from NetSuite's governanceLimits read at start. */
+  configure(target: string, limits: TargetLimits): void {
+    const gate = this.#gate(target, limits)
+    gate.governor.setLimit(limits.concurrency)
+  }
+
+  governor(target: string): ConcurrencyGovernor {
+    return this.#gate(target).governor
+  }
+
+  circuitState(target: string): string {
+    return this.#gate(target).breaker.state
+  }
+
+  /**
+   * Runs `call` holding one of the target's slots, through its breaker. Failures that say
+   * nothing about the target's health (validation, conflict, auth) do not trip the breaker.
+   */
+  async run<T>(target: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+    const gate = this.#gate(target)
+    const permit = gate.breaker.permit()
+    if (!permit.allowed) throw new CircuitOpenError(target, permit.retryAfterMs)
+    let release: (() => void) | undefined
+    try {
+      release = await gate.governor.acquire(signal)
+      const result = await call()
+      gate.breaker.success(permit.probe)
+      return result
+    } catch (error) {
+      if (release === undefined) gate.breaker.release(permit.probe)
+      else if (countsAgainstTarget(error)) gate.breaker.failure(permit.probe)
+      else gate.breaker.release(permit.probe)
+      throw error
+    } finally {
+      release?.()
+    }
+  }
+
+  #gate(target: string, limits: TargetLimits = this.#defaults): Gate {
+    let gate = this.#gates.get(target)
+    if (gate === undefined) {
+      const options = { ...defaultCircuitBreakerOptions, ...limits.circuit }
+      gate = {
+        governor: new ConcurrencyGovernor(limits.concurrency),
+        breaker: new CircuitBreaker(this.#clock, options, (state) =>
+          this.#observer.circuit({ target, state }),
+        ),
+      }
+      this.#gates.set(target, gate)
+    }
+    return gate
+  }
+}
+
+function countsAgainstTarget(error: unknown): boolean {
+  if (!HubError.is(error)) return true
+  return error.type === 'retryable' || error.type === 'unknown_outcome'
+}

@@ -1,0 +1,119 @@
+/** @module flows/order-to-erp/shopify-order-to-netsuite-flow — the first flow: a Shopify order
+ * becomes a NetSuite sales order, its customer ensured first, both cross-referenced.
+ */
+import { Order } from '../../canonical/index.ts'
+import type { NetSuiteClient } from '../../connectors/netsuite/netsuite-client.ts'
+import {
+  canonicalCustomerToNetSuite,
+  canonicalOrderToNetSuiteSalesOrder,
+  netsuiteCustomerExternalId,
+  netsuiteSalesOrderExternalId,
+} from '../../connectors/netsuite/netsuite-mapping.ts'
+import { parseShopifyJson } from '../../connectors/shopify/shopify-json.ts'
+import { shopifyOrderToCanonical } from '../../connectors/shopify/shopify-mapping.ts'
+import { defineFlow, type FlowDefinition } from '../../engine/flow-definition.ts'
+import type { JsonValue } from '../../store/store-contract.ts'
+
+export const SHOPIFY_ORDER_TO_NETSUITE = 'shopify-order-to-netsuite'
+
+export interface OrderToNetSuiteDeps {
+  netsuite: NetSuiteClient
+  /** The governed target: every flow calling this NetSuite account shares its slots. */
+  netsuiteTarget: string
+  netsuiteSystem?: string
+}
+
+export interface OrderToNetSuiteOutput {
+  [key: string]: JsonValue
+  salesOrderId: string
+  customerId: string
+}
+
+/** Strips `undefined` so the value is plain JSON, as memoized step outputs must be. */
+function toJson(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value)) as JsonValue
+}
+
+export function createShopifyOrderToNetSuiteFlow(deps: OrderToNetSuiteDeps): FlowDefinition {
+  const targetSystem = deps.netsuiteSystem ?? 'netsuite'
+  return defineFlow({
+    name: SHOPIFY_ORDER_TO_NETSUITE,
+    trigger: { sourceSystem: 'shopify', topics: ['orders/create'] },
+    async run(ctx, message): Promise<OrderToNetSuiteOutput> {
+      // Mapping is memoized: a replay after a mapping fix re-maps only if this step failed.
+      const order = Order.parse(
+        await ctx.step('map-order', () =>
+          toJson(
+            shopifyOrderToCanonical(parseShopifyJson(message.payload), {
+              receivedAt: message.receivedAt,
+            }),
+          ),
+        ),
+      )
+      const customerEid = netsuiteCustomerExternalId(order.customer)
+      const customer = await ctx.deliver('ensure-customer', {
+        target: deps.netsuiteTarget,
+        operation: 'customer.ensure',
+        businessKey: customerEid,
+        lookup: async ({ signal }) => {
+          const found = await deps.netsuite.getByExternalId('customer', customerEid, signal)
+          return found === null ? null : { id: found.id }
+        },
+        // "Ensure" creates a missing customer and leaves an existing one alone: the customer
+        // master is governed on its own, an order must not overwrite it.
+        perform: async ({ idempotencyKey, signal }) => {
+          const existing = await deps.netsuite.getByExternalId('customer', customerEid, signal)
+          if (existing !== null) return { id: existing.id }
+          const body = canonicalCustomerToNetSuite(order.customer)
+          return deps.netsuite.upsertByExternalId(
+            'customer',
+            customerEid,
+            { ...body },
+            { signal, idempotencyKey },
+          )
+        },
+        crossReferences: (result) => [
+          {
+            entityType: 'customer',
+            businessKey: `shopify:customer:${order.customer.source.id}`,
+            sourceSystem: order.customer.source.system,
+            sourceId: order.customer.source.id,
+            targetSystem,
+            targetId: result.id,
+          },
+        ],
+      })
+
+      const salesOrderEid = netsuiteSalesOrderExternalId(order)
+      const salesOrder = await ctx.deliver('create-sales-order', {
+        target: deps.netsuiteTarget,
+        operation: 'salesOrder.create',
+        businessKey: salesOrderEid,
+        lookup: async ({ signal }) => {
+          const found = await deps.netsuite.getByExternalId('salesOrder', salesOrderEid, signal)
+          return found === null ? null : { id: found.id }
+        },
+        // Upsert by external id: even a request repeated after an unknown outcome cannot make a
+        // second sales order.
+        perform: ({ idempotencyKey, signal }) =>
+          deps.netsuite.upsertByExternalId(
+            'salesOrder',
+            salesOrderEid,
+            { ...canonicalOrderToNetSuiteSalesOrder(order, customer.id) },
+            { signal, idempotencyKey },
+          ),
+        crossReferences: (result) => [
+          {
+            entityType: 'order',
+            businessKey: ctx.businessKey,
+            sourceSystem: order.source.system,
+            sourceId: order.source.id,
+            targetSystem,
+            targetId: result.id,
+          },
+        ],
+      })
+      return { salesOrderId: salesOrder.id, customerId: customer.id }
+    },
+  })
+}

@@ -1,0 +1,117 @@
+/** @module gateway/gateway-deps — everything the gateway needs, handed in by the composition root.
+ *
+ * The gateway knows HTTP; it does not know which store, engine build or connectors stand behind
+ * these functions, so it can be tested and reused with any of them.
+ */
+import type { Registry } from 'prom-client'
+import type { Logger } from 'pino'
+import type { Clock } from '../clock/clock.ts'
+import type {
+  DeadLetterRecord,
+  RunRecord,
+  RunState,
+  StepRecord,
+  CrossReferenceRecord,
+  StoreStats,
+} from '../store/store-contract.ts'
+
+/** What a connector's inbound side extracted from one verified webhook. */
+export interface InboundAcceptance {
+  /** The source's delivery id (e.g. `X-Shopify-Webhook-Id`): the inbox dedup key. */
+  sourceMessageId: string
+  topic: string
+  /** When the source says the event happened, epoch ms. */
+  triggeredAt: number | null
+  /** Ordering key of the entity this message is about, e.g. `shopify:order:820982911946154508`. */
+  businessKey: string
+  /** True when the event is older than the connection's staleness bound (accepted, but flagged). */
+  stale: boolean
+}
+
+export interface WebhookReceiver {
+  readonly sourceSystem: string
+  readonly tenantId: string
+  /**
+   * Verifies the signature over the raw bytes, then parses.
+   * Throws `HubError` with type `auth` for a missing/forged signature (→ 401) and `validation` for a
+   * malformed body or missing header (→ 400).
+   */
+  accept(input: {
+    rawBody: Buffer
+    headers: Record<string, string>
+    now: number
+  }): InboundAcceptance
+}
+
+export interface IngestRequest {
+  tenantId: string
+  sourceSystem: string
+  connection: string
+  rawBody: string
+  headers: Record<string, string>
+  acceptance: InboundAcceptance
+}
+
+export interface RunDetail extends RunRecord {
+  steps: StepRecord[]
+}
+
+export interface SandboxSimulatorInfo {
+  name: string
+  baseUrl: string
+  scenarioUrl: string
+}
+
+export interface HubSummary {
+  received: number
+  duplicates: number
+  delivered: number
+  retrying: number
+  deadLettered: number
+  /** p95 of source receipt → run completion over the recent window, ms; null before any completion. */
+  p95PropagationMs: number | null
+}
+
+export interface GatewayDeps {
+  clock: Clock
+  logger: Logger
+  /** Prometheus registry served on GET /metrics. */
+  metrics: Registry
+  tenantId: string
+  /** Largest accepted webhook body in bytes; larger → 413 before the body is buffered. */
+  bodyLimitBytes: number
+  webhookReceiver(sourceSystem: string, connection: string): WebhookReceiver | undefined
+  /** Commits the message (and its runs) durably; throws `StoreUnavailableError` when it cannot. */
+  ingest(request: IngestRequest): Promise<{ duplicate: boolean; runIds: string[] }>
+  /** Resolves when the hub can accept work (store reachable, migrations applied). */
+  ready(): Promise<void>
+  runs: {
+    list(params: {
+      businessKey?: string
+      flowName?: string
+      state?: RunState
+      limit: number
+      beforeId?: string
+    }): Promise<RunRecord[]>
+    get(runId: string): Promise<RunDetail | undefined>
+  }
+  deadLetters: {
+    list(params: {
+      limit: number
+      beforeId?: string
+      includeReplayed?: boolean
+    }): Promise<DeadLetterRecord[]>
+    /** Replays the given dead runs, or all when `runIds` is omitted. */
+    replay(params: { runIds?: string[] }): Promise<{ replayed: string[] }>
+  }
+  crossReferences: {
+    find(params: {
+      businessKey?: string
+      entityType?: string
+      sourceId?: string
+      limit: number
+    }): Promise<CrossReferenceRecord[]>
+  }
+  stats(): Promise<StoreStats & { summary: HubSummary }>
+  sandbox(): SandboxSimulatorInfo[]
+}

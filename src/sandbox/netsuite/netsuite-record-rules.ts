@@ -1,0 +1,165 @@
+/** @module sandbox/netsuite/netsuite-record-rules — turns a request body into stored fields the way NetSuite would: references resolved, business rules enforced, errors shaped and pathed. */
+
+import type { SimResponse } from '../kit/sim-response.ts'
+import { nsErrors } from './netsuite-errors.ts'
+import type { NetSuiteRecordStore, RecordType } from './netsuite-record-store.ts'
+
+export type Prepared =
+  | { readonly ok: true; readonly fields: Record<string, unknown> }
+  | { readonly ok: false; readonly response: SimResponse }
+
+export interface WriteMode {
+  /** `replace` for PUT upsert and creates; `append` for PATCH, where NetSuite adds sublist lines. */
+  readonly sublist: 'replace' | 'append'
+  /** Business validation; off for /__sim seeding so a test can store data the API would refuse. */
+  readonly validate: boolean
+}
+
+/** Fields NetSuite computes or owns; a body that carries them does not change them. */
+const SYSTEM_FIELDS = new Set([
+  'id',
+  'links',
+  'externalId',
+  'dateCreated',
+  'lastModifiedDate',
+  'tranId',
+  'refName',
+  'total',
+])
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const cents = (n: number): number => Math.round(n * 100) / 100
+
+/** Prepares the fields to store for a write of `body` onto `base` (null for a new record). */
+export function prepareWrite(
+  store: NetSuiteRecordStore,
+  type: RecordType,
+  body: unknown,
+  base: Readonly<Record<string, unknown>> | null,
+  mode: WriteMode,
+): Prepared {
+  if (!isObject(body))
+    return {
+      ok: false,
+      response: nsErrors.invalidContent('The request body must be a JSON object.'),
+    }
+  const incoming = Object.fromEntries(Object.entries(body).filter(([k]) => !SYSTEM_FIELDS.has(k)))
+  const merged: Record<string, unknown> = { ...base, ...incoming }
+
+  if (type === 'salesOrder') {
+    if ('entity' in incoming) {
+      const customer = store.resolve('customer', incoming.entity)
+      if (!customer) return { ok: false, response: nsErrors.invalidValue('entity', 'entity') }
+      merged.entity = { id: customer.id }
+    }
+    if ('item' in incoming) {
+      const lines = normaliseLines(store, incoming.item)
+      if (!lines.ok) return lines
+      const earlier = mode.sublist === 'append' && base ? linesOf(base) : []
+      const all = [...earlier, ...lines.lines].map((line, i) => ({ ...line, line: i + 1 }))
+      merged.item = { items: all }
+    }
+    merged.total = cents(linesOf(merged).reduce((sum, l) => sum + Number(l.amount ?? 0), 0))
+  }
+  if (type === 'customer' && merged.entityId === undefined) {
+    const name = companyOrPersonName(merged)
+    if (name) merged.entityId = name
+  }
+  if (mode.validate) {
+    const refused = businessRules(type, merged)
+    if (refused) return { ok: false, response: refused }
+  }
+  return { ok: true, fields: merged }
+}
+
+type Line = Record<string, unknown>
+
+function linesOf(fields: Readonly<Record<string, unknown>>): Line[] {
+  const item = fields.item
+  return isObject(item) && Array.isArray(item.items) ? (item.items as Line[]) : []
+}
+
+function normaliseLines(
+  store: NetSuiteRecordStore,
+  sublist: unknown,
+): { ok: true; lines: Line[] } | { ok: false; response: SimResponse } {
+  if (!isObject(sublist) || (sublist.items !== undefined && !Array.isArray(sublist.items))) {
+    return { ok: false, response: nsErrors.invalidValue('item', 'item') }
+  }
+  const given = (sublist.items ?? []) as unknown[]
+  const lines: Line[] = []
+  for (const [i, raw] of given.entries()) {
+    const path = `item.items[${i}]`
+    if (!isObject(raw)) return { ok: false, response: nsErrors.invalidValue('item', path) }
+    const item = store.resolve('inventoryItem', raw.item)
+    if (!item) return { ok: false, response: nsErrors.invalidValue('item', `${path}.item`) }
+    if (typeof raw.quantity !== 'number' || !Number.isFinite(raw.quantity)) {
+      return { ok: false, response: nsErrors.invalidValue('quantity', `${path}.quantity`) }
+    }
+    const rate = raw.rate ?? item.fields.basePrice ?? 0
+    if (typeof rate !== 'number' || !Number.isFinite(rate)) {
+      return { ok: false, response: nsErrors.invalidValue('rate', `${path}.rate`) }
+    }
+    lines.push({
+      ...raw,
+      item: { id: item.id },
+      quantity: raw.quantity,
+      rate,
+      amount: cents(raw.quantity * rate),
+    })
+  }
+  return { ok: true, lines }
+}
+
+function companyOrPersonName(fields: Readonly<Record<string, unknown>>): string | null {
+  const company = fields.companyName
+  if (typeof company === 'string' && company.trim() !== '') return company
+  const { firstName, lastName } = fields
+  if (
+    typeof firstName === 'string' &&
+    firstName.trim() !== '' &&
+    typeof lastName === 'string' &&
+    lastName.trim() !== ''
+  ) {
+    return `${firstName} ${lastName}`
+  }
+  return null
+}
+
+/** The non-retryable business errors: USER_ERROR, as NetSuite shapes them. */
+function businessRules(
+  type: RecordType,
+  fields: Readonly<Record<string, unknown>>,
+): SimResponse | null {
+  switch (type) {
+    case 'customer':
+      return companyOrPersonName(fields)
+        ? null
+        : nsErrors.userError('Please enter value(s) for: Company Name.')
+    case 'inventoryItem':
+      return typeof fields.itemId === 'string' && fields.itemId !== ''
+        ? null
+        : nsErrors.userError('Please enter value(s) for: Item Name/Number.', 'itemId')
+    case 'salesOrder': {
+      if (!isObject(fields.entity))
+        return nsErrors.userError('Please enter value(s) for: Customer.', 'entity')
+      const lines = linesOf(fields)
+      if (lines.length === 0) {
+        return nsErrors.userError(
+          'You must enter at least one line item for this transaction.',
+          'item',
+        )
+      }
+      const bad = lines.findIndex((l) => typeof l.quantity !== 'number' || l.quantity <= 0)
+      if (bad >= 0) {
+        return nsErrors.userError(
+          `The quantity on line ${bad + 1} must be greater than zero.`,
+          `item.items[${bad}].quantity`,
+        )
+      }
+      return null
+    }
+  }
+}

@@ -1,0 +1,197 @@
+/** @module sandbox/netsuite/netsuite-simulator — a NetSuite REST record API stand-in on its own port, with faults, a ledger and a scenario API. */
+
+import type { FastifyError } from 'fastify'
+import { EffectsLedger } from '../kit/effects-ledger.ts'
+import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
+import { FAULT_KINDS, NO_FAULTS, parseScenario } from '../kit/fault-script.ts'
+import type { Scenario, ScenarioCapabilities, ScenarioInput } from '../kit/fault-script.ts'
+import { IdempotencyStore } from '../kit/idempotency-store.ts'
+import { RequestLog, trackRequests } from '../kit/request-log.ts'
+import type { RequestLogEntry } from '../kit/request-log.ts'
+import { mountScenarioRoutes, ScenarioControl } from '../kit/scenario-router.ts'
+import type { ScenarioState } from '../kit/scenario-router.ts'
+import { randomSeed } from '../kit/seeded-random.ts'
+import { sendSim } from '../kit/sim-response.ts'
+import { createSimulatorServer } from '../kit/simulator-server.ts'
+import { NetSuiteAuth, TOKEN_PATH } from './netsuite-auth.ts'
+import { netsuiteFaultRenderer, nsErrors } from './netsuite-errors.ts'
+import { mountNetSuiteRoutes, NETSUITE_VENDOR_ROUTES } from './netsuite-record-routes.ts'
+import { NetSuiteRecordStore } from './netsuite-record-store.ts'
+import { mountNetSuiteSimRoutes, NETSUITE_SIM_ROUTES, recordAccess } from './netsuite-sim-routes.ts'
+import type { NetSuiteRecordAccess } from './netsuite-sim-routes.ts'
+
+export interface NetSuiteSimulatorOptions {
+  /** Interface to listen on; default 127.0.0.1 (the campaign spreads targets over 127.0.0.2–.9). */
+  readonly host?: string
+  /** Port; 0 (default) picks a free one. */
+  readonly port?: number
+  readonly accountId?: string
+  readonly clientId?: string
+  readonly clientSecret?: string
+  /** Access token lifetime; default 3600 s. */
+  readonly tokenTtlSeconds?: number
+  /** Account-wide concurrency limit (default 5, a developer account); the scenario can change it. */
+  readonly concurrencyLimit?: number
+  /** Fault-stream seed; random (and reported) when omitted. */
+  readonly seed?: number
+  /** The default scenario, restored by reset; omitted fields mean "no faults". */
+  readonly scenario?: ScenarioInput
+  /** Source of "now" for timestamps, token expiry and Retry-After deadlines; default Date.now. */
+  readonly now?: () => number
+}
+
+export interface NetSuiteSimulator {
+  readonly name: 'netsuite'
+  readonly accountId: string
+  readonly clientId: string
+  readonly clientSecret: string
+  /** `http://host:port`; the hub's NetSuite base URL. Throws before start(). */
+  readonly baseUrl: string
+  /** `${baseUrl}/__sim`. */
+  readonly scenarioUrl: string
+  /** Starts listening; resolves with the base URL. */
+  start(): Promise<string>
+  stop(): Promise<void>
+  scenario(): ScenarioState
+  /** Replaces the fault script; throws on an invalid or unsupported scenario. */
+  setScenario(input: ScenarioInput): ScenarioState
+  ledger(): LedgerSnapshot
+  requests(afterSeq?: number): RequestLogEntry[]
+  readonly records: NetSuiteRecordAccess
+  /** Expires every issued token; returns how many there were. */
+  expireTokens(): number
+  /** Records back to the seed, default scenario, ledger and log cleared, tokens kept. */
+  reset(): void
+}
+
+/** NetSuite can produce every fault kind, has a concurrency cap, and honours idempotency keys (async API). */
+const CAPS: ScenarioCapabilities = {
+  faults: FAULT_KINDS,
+  concurrencyLimit: true,
+  idempotency: true,
+}
+
+export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}): NetSuiteSimulator {
+  const now = options.now ?? Date.now
+  const accountId = options.accountId ?? 'TSTDRV1234567'
+  const clientId = options.clientId ?? 'syncline-sandbox-client'
+  const clientSecret = options.clientSecret ?? 'syncline-sandbox-secret'
+  const base: Scenario = {
+    seed: options.seed ?? randomSeed(),
+    faults: NO_FAULTS,
+    sequence: [],
+    statuses: [500, 502, 503],
+    retryAfterSeconds: { min: 1, max: 5 },
+    latencyMs: { min: 0, max: 0 },
+    timeout: { delayMs: 10_000, commit: true },
+    malformedCommits: true,
+    concurrencyLimit: options.concurrencyLimit ?? 5,
+    idempotency: 'naive',
+    faultMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  }
+  const initial = parseScenario(options.scenario ?? {}, base, CAPS)
+  if (!initial.ok) throw new Error(`invalid NetSuite scenario: ${initial.error}`)
+
+  const server = createSimulatorServer()
+  const { app } = server
+  const control = new ScenarioControl(initial.scenario, CAPS)
+  const ledger = new EffectsLedger(now)
+  const log = new RequestLog()
+  const store = new NetSuiteRecordStore(now)
+  const idempotency = new IdempotencyStore(now)
+  const auth = new NetSuiteAuth(now, clientId, clientSecret, options.tokenTtlSeconds ?? 3600)
+  const records = recordAccess(store)
+  const tracker = trackRequests(app, {
+    ledger,
+    log,
+    now,
+    isVendorPath: (p) => p.startsWith('/services/'),
+  })
+  const concurrencyLimit = (): number =>
+    control.script.scenario.concurrencyLimit ?? Number.POSITIVE_INFINITY
+
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))))
+    },
+  )
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const clientFault = error.statusCode !== undefined && error.statusCode < 500
+    return sendSim(
+      reply,
+      clientFault ? nsErrors.invalidContent(error.message) : nsErrors.unexpected(),
+    )
+  })
+  app.setNotFoundHandler((request, reply) =>
+    request.url.startsWith('/__sim')
+      ? reply.code(404).send({ error: 'no such /__sim route' })
+      : sendSim(reply, nsErrors.notFound()),
+  )
+  app.post(TOKEN_PATH, (request, reply) =>
+    sendSim(reply, auth.issue(request.headers.authorization, request.body)),
+  )
+  mountNetSuiteRoutes(app, {
+    gate: {
+      now,
+      script: () => control.script,
+      ledger,
+      tracker,
+      render: netsuiteFaultRenderer,
+      closing: server.closing,
+      idempotency: { header: 'x-netsuite-idempotency-key', store: idempotency },
+    },
+    store,
+    auth,
+    ledger,
+    baseUrl: () => server.baseUrl,
+    concurrencyLimit,
+  })
+
+  const reset = (): void => {
+    store.reset()
+    control.reset()
+    ledger.clear()
+    log.clear()
+    idempotency.clear()
+  }
+  const snapshot = (): LedgerSnapshot =>
+    ledger.snapshot(control.script.scenario.seed, concurrencyLimit())
+  mountScenarioRoutes(app, {
+    name: 'netsuite',
+    control,
+    vendorRoutes: NETSUITE_VENDOR_ROUTES,
+    extraRoutes: NETSUITE_SIM_ROUTES,
+    ledger: snapshot,
+    requests: (after, limit) => log.entries(after, limit),
+    reset,
+  })
+  mountNetSuiteSimRoutes(app, records, () => auth.expireAll())
+
+  return {
+    name: 'netsuite',
+    accountId,
+    clientId,
+    clientSecret,
+    get baseUrl() {
+      return server.baseUrl
+    },
+    get scenarioUrl() {
+      return `${server.baseUrl}/__sim`
+    },
+    start: () => server.start(options.host ?? '127.0.0.1', options.port ?? 0),
+    stop: () => server.stop(),
+    scenario: () => control.state(),
+    setScenario: (input) => {
+      const parsed = control.replace(input)
+      if (!parsed.ok) throw new Error(`invalid NetSuite scenario: ${parsed.error}`)
+      return control.state()
+    },
+    ledger: snapshot,
+    requests: (afterSeq = 0) => log.entries(afterSeq),
+    records,
+    expireTokens: () => auth.expireAll(),
+    reset,
+  }
+}

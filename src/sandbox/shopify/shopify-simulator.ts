@@ -1,0 +1,330 @@
+/** @module sandbox/shopify/shopify-simulator — a Shopify shop on its own port: Admin REST with the leaky bucket, storefront orders, signed webhooks with retries. */
+
+import { randomBytes } from 'node:crypto'
+import type { FastifyError } from 'fastify'
+import { EffectsLedger } from '../kit/effects-ledger.ts'
+import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
+import { NO_FAULTS, parseScenario } from '../kit/fault-script.ts'
+import type { Scenario, ScenarioCapabilities, ScenarioInput } from '../kit/fault-script.ts'
+import { RequestLog, trackRequests } from '../kit/request-log.ts'
+import type { RequestLogEntry } from '../kit/request-log.ts'
+import { mountScenarioRoutes, ScenarioControl } from '../kit/scenario-router.ts'
+import type { ScenarioState } from '../kit/scenario-router.ts'
+import { randomSeed } from '../kit/seeded-random.ts'
+import { sendSim } from '../kit/sim-response.ts'
+import { createSimulatorServer } from '../kit/simulator-server.ts'
+import { adminRouter } from './shopify-admin-api.ts'
+import { shopifyErrors, shopifyFaultRenderer } from './shopify-errors.ts'
+import { LeakyBucket } from './shopify-leaky-bucket.ts'
+import { OrderGenerator } from './shopify-order-generator.ts'
+import { mountOrderRoutes } from './shopify-order-routes.ts'
+import { mountShopifySimRoutes, SHOPIFY_SIM_ROUTES } from './shopify-sim-routes.ts'
+import type { ShopifySimOperations } from './shopify-sim-routes.ts'
+import { ShopifyStore } from './shopify-store.ts'
+import type { Resource } from './shopify-store.ts'
+import { WebhookDispatcher } from './shopify-webhook-dispatcher.ts'
+import { mountWebhookRoutes } from './shopify-webhook-routes.ts'
+import { WebhookSubscriptions } from './shopify-webhook-subscriptions.ts'
+import type { ConfigSubscriber } from './shopify-webhook-subscriptions.ts'
+import { parseJson, recentVersions, toId, toJson } from './shopify-wire.ts'
+import { SHOPIFY_VENDOR_ROUTES } from './shopify-vendor-routes.ts'
+
+export interface ShopifySimulatorOptions {
+  readonly host?: string
+  /** 0 (default) picks a free port. */
+  readonly port?: number
+  readonly shopDomain?: string
+  /** Latest stable version served; default 2026-01. */
+  readonly apiVersion?: string
+  /** Versions served as asked; others fall forward to the oldest. Default: apiVersion and the three before it. */
+  readonly supportedApiVersions?: readonly string[]
+  readonly accessToken?: string
+  readonly webhookSecret?: string
+  /** App-config subscribers, so the hub is subscribed from the start. */
+  readonly webhookSubscribers?: readonly ConfigSubscriber[]
+  /** Delay before each retry, ms. Default 1,2,4,…,128 s: Shopify's 4 hours compressed for a demo. */
+  readonly webhookRetryScheduleMs?: readonly number[]
+  /** Default 8, as Shopify. */
+  readonly webhookMaxRetries?: number
+  /** Deliveries on the wire at once; default 16. */
+  readonly webhookConcurrency?: number
+  /** Default 1000 ms connect, 5000 ms total, as Shopify. */
+  readonly webhookTimeouts?: { readonly connectMs?: number; readonly totalMs?: number }
+  /** Leaky bucket; default 40 requests, leaking 2/s (standard plan). */
+  readonly bucketSize?: number
+  readonly leakPerSecond?: number
+  /** Shop time zone offset for timestamps; default −300 (UTC−05:00). */
+  readonly utcOffsetMinutes?: number
+  readonly currency?: string
+  /** Seed for the fault stream and for generated order contents; random (and reported) when omitted. */
+  readonly seed?: number
+  readonly scenario?: ScenarioInput
+  readonly now?: () => number
+}
+
+export interface ShopifySimulator extends ShopifySimOperations {
+  readonly name: 'shopify'
+  readonly shopDomain: string
+  readonly apiVersion: string
+  readonly accessToken: string
+  /** The current app secret (changes on rotation). */
+  readonly webhookSecret: string
+  readonly baseUrl: string
+  readonly scenarioUrl: string
+  start(): Promise<string>
+  stop(): Promise<void>
+  scenario(): ScenarioState
+  setScenario(input: ScenarioInput): ScenarioState
+  ledger(): LedgerSnapshot
+  requests(afterSeq?: number): RequestLogEntry[]
+  /** Orders as stored (ids are bigint); `orderJson` gives the exact wire text. */
+  orders(): Resource[]
+  orderJson(orderId: string): string | undefined
+  /** Resolves when no webhook delivery is pending; rejects after `timeoutMs` (default 30 s). */
+  deliveriesSettled(timeoutMs?: number): Promise<void>
+  /** Shop data, deliveries, default scenario, ledger, log, bucket and secret back to the start; configured subscribers kept. */
+  reset(): void
+}
+
+/** Shopify has no NetSuite-style 400 limit, no account concurrency cap and no REST idempotency key. */
+const CAPS: ScenarioCapabilities = {
+  faults: ['http5xx', 'rateLimit', 'timeout', 'commitThenDrop', 'resetBeforeHeaders', 'malformed'],
+  concurrencyLimit: false,
+  idempotency: false,
+}
+const MERCHANT_EDITABLE = [
+  'tags',
+  'note',
+  'email',
+  'phone',
+  'financial_status',
+  'fulfillment_status',
+  'shipping_address',
+  'billing_address',
+]
+
+export function createShopifySimulator(options: ShopifySimulatorOptions = {}): ShopifySimulator {
+  const now = options.now ?? Date.now
+  const shopDomain = options.shopDomain ?? 'demo-shop.myshopify.com'
+  const apiVersion = options.apiVersion ?? '2026-01'
+  const accessToken = options.accessToken ?? 'shpat_sandbox_0000000000000000'
+  const initialSecret = options.webhookSecret ?? 'shpss_sandbox_webhook_secret'
+  const currency = options.currency ?? 'USD'
+  const seed = options.seed ?? randomSeed()
+  const base: Scenario = {
+    seed,
+    faults: NO_FAULTS,
+    sequence: [],
+    statuses: [500, 502, 503],
+    retryAfterSeconds: { min: 1, max: 5 },
+    latencyMs: { min: 0, max: 0 },
+    timeout: { delayMs: 10_000, commit: true },
+    malformedCommits: true,
+    concurrencyLimit: null,
+    idempotency: 'naive',
+    faultMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  }
+  const initial = parseScenario(options.scenario ?? {}, base, CAPS)
+  if (!initial.ok) throw new Error(`invalid Shopify scenario: ${initial.error}`)
+
+  let secret = initialSecret
+  const server = createSimulatorServer()
+  const { app } = server
+  const control = new ScenarioControl(initial.scenario, CAPS)
+  const ledger = new EffectsLedger(now)
+  const log = new RequestLog()
+  const store = new ShopifyStore(now, options.utcOffsetMinutes ?? -300)
+  const bucket = new LeakyBucket(now, options.bucketSize ?? 40, options.leakPerSecond ?? 2)
+  const subscriptions = new WebhookSubscriptions(() => store.nextId('webhook'), now, apiVersion)
+  const dispatcher = new WebhookDispatcher({
+    now,
+    shopDomain,
+    secret: () => secret,
+    retryScheduleMs:
+      options.webhookRetryScheduleMs ?? [1, 2, 4, 8, 16, 32, 64, 128].map((s) => s * 1000),
+    maxRetries: options.webhookMaxRetries ?? 8,
+    concurrency: options.webhookConcurrency ?? 16,
+    connectTimeoutMs: options.webhookTimeouts?.connectMs ?? 1000,
+    totalTimeoutMs: options.webhookTimeouts?.totalMs ?? 5000,
+    onAbandoned: (delivery, subscriptionId) => {
+      if (subscriptions.get(subscriptionId)?.source !== 'admin') return
+      subscriptions.remove(
+        subscriptionId,
+        `removed by Shopify: delivery ${delivery.webhookId} failed ${delivery.attempts} times in a row`,
+      )
+    },
+  })
+  const emit = (topic: string, resource: Resource, id: bigint): void => {
+    const subs = subscriptions.forTopic(topic)
+    if (subs.length > 0) dispatcher.fire(topic, toJson(resource), subs, String(id))
+  }
+  const generator = new OrderGenerator(
+    store,
+    {
+      orderCreated: (order) => emit('orders/create', order.body, order.id),
+      customerCreated: (customer) => emit('customers/create', customer.body, customer.id),
+    },
+    currency,
+    seed,
+  )
+  for (const subscriber of options.webhookSubscribers ?? []) subscriptions.addConfig(subscriber)
+
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body)
+    if (text.trim() === '') return done(null, undefined)
+    try {
+      done(null, parseJson(text))
+    } catch (error) {
+      done(
+        Object.assign(error instanceof Error ? error : new Error(String(error)), {
+          statusCode: 400,
+        }),
+        undefined,
+      )
+    }
+  })
+  app.setErrorHandler((error: FastifyError, _request, reply) =>
+    sendSim(
+      reply,
+      error.statusCode !== undefined && error.statusCode < 500
+        ? shopifyErrors.badRequest()
+        : shopifyErrors.internal(),
+    ),
+  )
+  app.setNotFoundHandler((request, reply) =>
+    request.url.startsWith('/__sim')
+      ? reply.code(404).send({ error: 'no such /__sim route' })
+      : sendSim(reply, shopifyErrors.notFound()),
+  )
+
+  const tracker = trackRequests(app, {
+    ledger,
+    log,
+    now,
+    isVendorPath: (p) => p.startsWith('/admin/'),
+  })
+  const adminDeps = {
+    gate: {
+      now,
+      script: () => control.script,
+      ledger,
+      tracker,
+      render: shopifyFaultRenderer,
+      closing: server.closing,
+      scopeKey: { recordType: 'shop', key: shopDomain },
+    },
+    store,
+    subscriptions,
+    ledger,
+    bucket,
+    accessToken,
+    currency,
+    apiVersion,
+    supportedVersions: options.supportedApiVersions ?? recentVersions(apiVersion),
+    baseUrl: () => server.baseUrl,
+    emit,
+  }
+  const router = adminRouter(app, adminDeps)
+  mountOrderRoutes(router, adminDeps)
+  mountWebhookRoutes(router, adminDeps)
+
+  const reset = (): void => {
+    generator.reset()
+    dispatcher.clear()
+    store.reset()
+    subscriptions.reset()
+    control.reset()
+    ledger.clear()
+    log.clear()
+    bucket.reset()
+    secret = initialSecret
+  }
+  const snapshot = (): LedgerSnapshot => ledger.snapshot(control.script.scenario.seed, null)
+  const viewSub = (s: {
+    id: bigint
+    topic: string
+    address: string
+    apiVersion: string
+    source: 'admin' | 'config'
+  }) => ({
+    id: String(s.id),
+    topic: s.topic,
+    address: s.address,
+    apiVersion: s.apiVersion,
+    source: s.source,
+  })
+  const ops: ShopifySimOperations = {
+    generateOrders: (input) => generator.generate(input),
+    merchantUpdate: (orderId, changes) => {
+      const id = toId(orderId)
+      const order = id === null ? undefined : store.orders.get(id)
+      if (!order) return false
+      store.touch(
+        order,
+        Object.fromEntries(Object.entries(changes).filter(([k]) => MERCHANT_EDITABLE.includes(k))),
+      )
+      emit('orders/updated', order.body, order.id)
+      return true
+    },
+    deliveries: () => dispatcher.list(),
+    redeliver: (webhookId) => dispatcher.redeliver(webhookId),
+    rotateSecret: (next) => {
+      const previousSecret = secret
+      secret = next ?? `shpss_${randomBytes(16).toString('hex')}`
+      return { secret, previousSecret, rotatedAt: new Date(now()).toISOString() }
+    },
+    subscriptions: () => subscriptions.list().map(viewSub),
+    removedSubscriptions: () => subscriptions.removed(),
+    addWebhookSubscriber: (subscriber) => subscriptions.addConfig(subscriber).map(viewSub),
+  }
+  mountScenarioRoutes(app, {
+    name: 'shopify',
+    control,
+    vendorRoutes: SHOPIFY_VENDOR_ROUTES,
+    extraRoutes: SHOPIFY_SIM_ROUTES,
+    ledger: snapshot,
+    requests: (after, limit) => log.entries(after, limit),
+    reset,
+  })
+  mountShopifySimRoutes(app, ops)
+
+  return {
+    ...ops,
+    name: 'shopify',
+    shopDomain,
+    apiVersion,
+    accessToken,
+    get webhookSecret() {
+      return secret
+    },
+    get baseUrl() {
+      return server.baseUrl
+    },
+    get scenarioUrl() {
+      return `${server.baseUrl}/__sim`
+    },
+    start: () => server.start(options.host ?? '127.0.0.1', options.port ?? 0),
+    stop: async () => {
+      generator.cancel()
+      await dispatcher.close()
+      await server.stop()
+    },
+    scenario: () => control.state(),
+    setScenario: (input) => {
+      const parsed = control.replace(input)
+      if (!parsed.ok) throw new Error(`invalid Shopify scenario: ${parsed.error}`)
+      return control.state()
+    },
+    ledger: snapshot,
+    requests: (afterSeq = 0) => log.entries(afterSeq),
+    orders: () => store.sortedOrders().map((o) => o.body),
+    orderJson: (orderId) => {
+      const id = toId(orderId)
+      const order = id === null ? undefined : store.orders.get(id)
+      return order && toJson(order.body)
+    },
+    deliveriesSettled: (timeoutMs = 30_000) => dispatcher.settled(timeoutMs),
+    reset,
+  }
+}

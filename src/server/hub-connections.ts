@@ -1,0 +1,69 @@
+/** @module server/hub-connections — connections from the config, plus the sandbox's `demo` ones. */
+import {
+  parseNetSuiteConnectionConfig,
+  type NetSuiteConnectionConfig,
+} from '../connectors/netsuite/netsuite-spec.ts'
+import {
+  parseShopifyConnectionConfig,
+  type ShopifyConnectionConfig,
+} from '../connectors/shopify/shopify-spec.ts'
+import type { Sandbox } from '../sandbox/sandbox-host.ts'
+import type { HubConfig } from './hub-config.ts'
+
+export const SANDBOX_CONNECTION = 'demo'
+
+export interface ResolvedConnections {
+  shopify: Map<string, ShopifyConnectionConfig>
+  netsuite: Map<string, NetSuiteConnectionConfig>
+  flows: HubConfig['flows']
+}
+
+/**
+ * With the sandbox running, its simulators become connections named `demo` (unless the config
+ * already defines one) and, when no flow is configured, the order flow is bound demo → demo.
+ */
+export function resolveConnections(
+  config: HubConfig,
+  sandbox: Sandbox | undefined,
+): ResolvedConnections {
+  const shopify = new Map(Object.entries(config.connections.shopify))
+  const netsuite = new Map(Object.entries(config.connections.netsuite))
+  let flows = config.flows
+  if (sandbox !== undefined) {
+    for (const sim of sandbox.simulators) {
+      if (sim.name === 'shopify' && !shopify.has(SANDBOX_CONNECTION)) {
+        shopify.set(
+          SANDBOX_CONNECTION,
+          parseShopifyConnectionConfig({
+            shopDomain: sim.shopDomain,
+            apiVersion: sim.apiVersion,
+            adminBaseUrl: sim.baseUrl,
+            accessToken: sim.accessToken,
+            webhookSecrets: [{ secret: sim.webhookSecret }],
+          }),
+        )
+      }
+      if (sim.name === 'netsuite' && !netsuite.has(SANDBOX_CONNECTION)) {
+        netsuite.set(
+          SANDBOX_CONNECTION,
+          parseNetSuiteConnectionConfig({
+            accountId: sim.accountId,
+            baseUrl: sim.baseUrl,
+            clientId: sim.clientId,
+            clientSecret: sim.clientSecret,
+          }),
+        )
+      }
+    }
+    if (flows.length === 0) {
+      flows = [
+        {
+          flow: 'shopify-order-to-netsuite',
+          shopifyConnection: SANDBOX_CONNECTION,
+          netsuiteConnection: SANDBOX_CONNECTION,
+        },
+      ]
+    }
+  }
+  return { shopify, netsuite, flows }
+}

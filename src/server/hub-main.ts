@@ -1,0 +1,227 @@
+/** @module server/hub-main — the composition root: reads config, picks drivers, starts everything.
+ *
+ * The only place (with the CLI) that knows which store, which connectors and which HTTP server
+ * stand behind the engine.
+ */
+import type { Server } from 'node:net'
+import { dirname, join, resolve } from 'node:path'
+import { pino, type DestinationStream } from 'pino'
+import { systemClock, type Clock } from '../clock/clock.ts'
+import { ShopifyAdminClient } from '../connectors/shopify/shopify-admin-client.ts'
+import { HubEngine, type EngineOptions } from '../engine/hub-engine.ts'
+import { buildGateway } from '../gateway/gateway-app.ts'
+import { createEngineMetrics } from '../observability/engine-metrics.ts'
+import { createLogger } from '../observability/logger-factory.ts'
+import { formatSummaryLine } from '../observability/summary-line.ts'
+import { startSandbox, type Sandbox } from '../sandbox/sandbox-host.ts'
+import type { Store } from '../store/store-contract.ts'
+import { startDemoTraffic, type DemoTraffic } from './demo-traffic.ts'
+import { loadHubConfig, type HubConfig } from './hub-config.ts'
+import { resolveConnections, SANDBOX_CONNECTION } from './hub-connections.ts'
+import { buildFlows } from './hub-flows.ts'
+import { buildGatewayDeps } from './hub-gateway-deps.ts'
+import { assertDurable, openStore } from './store-factory.ts'
+
+export interface HubStartOptions {
+  port: number
+  host: string
+  demo: boolean
+  sandbox: boolean
+  databaseUrl?: string
+  dataDir: string
+  configPath?: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  allowUnsafeDurability: boolean
+  /** Where JSON logs go: a file path, or '-' for stdout. Default: `hub.log` beside the data folder. */
+  logFile?: string
+  /** Where the human lines (addresses, summaries) go. Default: stdout. */
+  print?: (line: string) => void
+  /** Programmatic overrides for tests and benchmarks. */
+  clock?: Clock
+  schema?: string
+  config?: HubConfig
+  engine?: Partial<EngineOptions>
+}
+
+export interface RunningHub {
+  url: string
+  engine: HubEngine
+  store: Store
+  sandbox: Sandbox | undefined
+  stop(): Promise<void>
+}
+
+export async function startHub(options: HubStartOptions): Promise<RunningHub> {
+  const print = options.print ?? ((line: string) => console.log(line))
+  const clock = options.clock ?? systemClock
+  const config = options.config ?? (await loadHubConfig(options.configPath))
+  const logDestination = openLogDestination(options)
+  const logger = createLogger({
+    level: options.logLevel,
+    destination: logDestination,
+    base: { service: 'syncline', tenantId: config.tenantId },
+  })
+  const cleanup: Array<() => Promise<void> | void> = []
+  const stopAll = async (): Promise<void> => {
+    for (const step of cleanup.reverse()) await step()
+    cleanup.length = 0
+  }
+  try {
+    const sandbox = options.sandbox ? await startSandbox() : undefined
+    if (sandbox) cleanup.push(() => sandbox.stop())
+    const connections = resolveConnections(config, sandbox)
+
+    const store = await openStore({
+      databaseUrl: options.databaseUrl,
+      dataDir: options.dataDir,
+      schema: options.schema,
+    })
+    cleanup.push(() => store.close())
+    await assertDurable(store, options.allowUnsafeDurability, (line) => {
+      logger.warn(line)
+      print(`warning: ${line}`)
+    })
+    const migrations = await store.migrate()
+    logger.info({ migrations }, 'store migrated')
+
+    const metrics = createEngineMetrics()
+    metrics.setBacklogCollector(
+      async () =>
+        (await store.statsGet({ tenantId: config.tenantId, now: clock.now() })).backlogByFlow,
+    )
+    const { flows, targets } = buildFlows(connections, clock)
+    const engine = new HubEngine({
+      store,
+      flows,
+      tenantId: config.tenantId,
+      clock,
+      observer: metrics.observer,
+      ...definedOnly({
+        concurrency: config.engine.concurrency,
+        claimBatch: config.engine.claimBatch,
+        leaseMs: config.engine.leaseMs,
+        heartbeatMs: config.engine.heartbeatMs,
+        idlePollMs: config.engine.idlePollMs,
+        retryPolicy: config.engine.retry,
+      }),
+      onError: (error) => logger.error({ err: error }, 'engine error'),
+      ...options.engine,
+    })
+    for (const target of targets) {
+      const limit = await target.concurrencyLimit().catch((error: unknown) => {
+        logger.warn(
+          { err: error, target: target.key },
+          'could not read the target limits; using the default',
+        )
+        return undefined
+      })
+      if (limit !== undefined) engine.gates.configure(target.key, { concurrency: limit })
+      logger.info(
+        { target: target.key, concurrency: engine.gates.governor(target.key).limit },
+        'target governed',
+      )
+    }
+    engine.start()
+    cleanup.push(() => engine.stop())
+
+    const deps = buildGatewayDeps({
+      config,
+      connections,
+      engine,
+      store,
+      metrics,
+      logger,
+      clock,
+      sandbox,
+    })
+    const gateway = buildGateway(deps)
+    await gateway.listen({ port: options.port, host: options.host })
+    cleanup.push(() => gateway.close())
+    const url = `http://${options.host}:${listeningPort(gateway.server.address(), options.port)}`
+
+    print(`syncline hub        ${url}  (store: ${describeStore(options)})`)
+    print(`  webhooks          ${url}/webhooks/<system>/<connection>`)
+    print(`  api               ${url}/api/v1  ·  metrics ${url}/metrics  ·  health ${url}/healthz`)
+    print(`  logs (JSON)       ${describeLogs(options)}`)
+    if (sandbox) {
+      for (const sim of sandbox.simulators) {
+        print(`  sandbox ${sim.name.padEnd(10)}${sim.baseUrl}  (scenario API ${sim.scenarioUrl})`)
+      }
+      await subscribeSandboxWebhooks(connections, url)
+    }
+
+    let demo: DemoTraffic | undefined
+    const demoShop = connections.shopify.get(SANDBOX_CONNECTION)
+    if (options.demo && sandbox && demoShop) {
+      demo = startDemoTraffic({
+        admin: new ShopifyAdminClient(demoShop, { clock }),
+        onError: (error) => logger.warn({ err: error }, 'demo order was not placed'),
+      })
+      cleanup.push(() => demo?.stop())
+      print('  demo              placing 1 order/s in the Shopify sandbox → NetSuite sandbox')
+    }
+    const startedAt = clock.now()
+    if (config.summaryIntervalMs > 0) {
+      const timer = setInterval(
+        () => print(formatSummaryLine(metrics.summary(), clock.now() - startedAt)),
+        config.summaryIntervalMs,
+      )
+      timer.unref()
+      cleanup.push(() => clearInterval(timer))
+    }
+    logger.info({ url }, 'hub started')
+    let stopping: Promise<void> | undefined
+    return {
+      url,
+      engine,
+      store,
+      sandbox,
+      stop: () => (stopping ??= stopAll().finally(() => logger.flush())),
+    }
+  } catch (error) {
+    await stopAll().catch(() => {})
+    logger.flush()
+    throw error
+  }
+}
+
+/** Subscribes the hub to the sandbox shop's order webhooks, through the Admin API as an app would. */
+async function subscribeSandboxWebhooks(
+  connections: ReturnType<typeof resolveConnections>,
+  url: string,
+): Promise<void> {
+  const shop = connections.shopify.get(SANDBOX_CONNECTION)
+  if (!shop) return
+  const admin = new ShopifyAdminClient(shop)
+  const address = `${url}/webhooks/shopify/${SANDBOX_CONNECTION}`
+  for (const topic of ['orders/create', 'orders/updated']) {
+    await admin.createWebhook({ topic, address })
+  }
+}
+
+function openLogDestination(options: HubStartOptions): DestinationStream {
+  if (options.logFile === '-') return pino.destination(1)
+  const file = options.logFile ?? defaultLogFile(options)
+  return pino.destination({ dest: file, mkdir: true, sync: false })
+}
+
+function defaultLogFile(options: HubStartOptions): string {
+  return join(dirname(resolve(options.dataDir)), 'hub.log')
+}
+
+function describeLogs(options: HubStartOptions): string {
+  return options.logFile === '-' ? 'stdout' : (options.logFile ?? defaultLogFile(options))
+}
+
+function describeStore(options: HubStartOptions): string {
+  if (options.databaseUrl) return `postgres ${new URL(options.databaseUrl).host}`
+  return `embedded ${resolve(options.dataDir)}`
+}
+
+function listeningPort(address: ReturnType<Server['address']>, fallback: number): number {
+  return typeof address === 'object' && address !== null ? address.port : fallback
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

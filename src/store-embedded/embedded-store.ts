@@ -1,0 +1,49 @@
+/** @module store-embedded/embedded-store — the shared SQL store over PGlite files in a local folder. */
+import { join, resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely } from 'kysely'
+import type { Database } from '../store-sql/database-schema.ts'
+import { createSqlStore } from '../store-sql/sql-store.ts'
+import type { Store } from '../store/store-contract.ts'
+import { acquireDataDirLock } from './data-dir-lock.ts'
+import { PGliteDialect } from './pglite-dialect.ts'
+
+export interface EmbeddedStoreOptions {
+  /** The hub's data folder (the caller's default is ./.syncline/data). */
+  dataDir: string
+}
+
+/** PostgreSQL's files live in a subfolder, so the lock file never sits inside PGDATA. */
+export const PGDATA_SUBDIR = 'pgdata'
+
+const INT8_OID = 20
+
+/**
+ * Takes the folder lock first: two PGlite instances on one folder would corrupt it, and PGlite
+ * itself does not prevent that.
+ */
+export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promise<Store> {
+  const dataDir = resolve(options.dataDir)
+  const lock = await acquireDataDirLock(dataDir)
+  let pglite: PGlite | undefined
+  try {
+    pglite = await PGlite.create({
+      dataDir: join(dataDir, PGDATA_SUBDIR),
+      // Same as the pg driver: ids stay strings, never doubles.
+      parsers: { [INT8_OID]: (value: string) => value },
+    })
+    // Session setting on PGlite's only session: a commit returns only after its WAL is written.
+    await pglite.exec('set synchronous_commit = on')
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+    return createSqlStore({
+      driver: 'embedded',
+      db,
+      schema: 'public',
+      onClose: () => lock.release(),
+    })
+  } catch (error) {
+    if (pglite !== undefined && !pglite.closed) await pglite.close().catch(() => undefined)
+    await lock.release()
+    throw error
+  }
+}

@@ -1,0 +1,59 @@
+/** @module store-postgres/postgres-store — the shared SQL store over a `pg` connection pool. */
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from '../store-sql/database-schema.ts'
+import { createSqlStore } from '../store-sql/sql-store.ts'
+import type { Store } from '../store/store-contract.ts'
+
+export interface PostgresStoreOptions {
+  connectionString: string
+  /** Schema for all tables (default `public`); created by `migrate()` if missing. */
+  schema?: string
+  /** Maximum pooled connections (default 10). */
+  poolSize?: number
+  /** Server-side limit per statement (default 30 000 ms; 0 disables it). */
+  statementTimeoutMs?: number
+}
+
+const INT8_OID = 20
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+/** Waiting longer than this for a connection means the database is effectively unavailable. */
+const CONNECT_TIMEOUT_MS = 10_000
+
+/**
+ * int8 is parsed as a string on our pool only (not through the process-wide `pg.types`), so ids
+ * never pass through a double even if some other library in the process changes the global parser.
+ */
+const int8AsString: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => value
+      : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
+}
+
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  const schema = options.schema ?? 'public'
+  // The name goes into a startup option and into CREATE SCHEMA: accept plain identifiers only.
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new RangeError(
+      `schema '${schema}' is not a plain lowercase identifier (letters, digits, underscore; max 63)`,
+    )
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // search_path is a startup parameter, so every pooled connection is scoped before its first query.
+    options: `-c search_path=${schema}`,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    application_name: 'syncline',
+    types: int8AsString,
+  })
+  // An idle client losing its server emits 'error' on the pool; unhandled, that would crash the
+  // process. The pool drops the client, and the next query reports StoreUnavailableError.
+  pool.on('error', () => undefined)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return createSqlStore({ driver: 'postgres', db, schema })
+}

@@ -1,0 +1,93 @@
+/** @module store-sql/queries/run-claim-query — batch claim of due runs, one business key at a time. */
+import { sql, type Kysely } from 'kysely'
+import type { ClaimedRun, RunClaimParams } from '../../store/store-contract.ts'
+import type { Database, FlowRunRow } from '../database-schema.ts'
+import { compareIds, mapRun } from '../sql-row-mapper.ts'
+import { inboxMessagesById, stepsOfRuns } from './run-steps-query.ts'
+
+/**
+ * Claims up to `limit` runs in one statement.
+ *
+ * A run is claimable when it is due (pending/retrying with next_run_at <= now) or abandoned
+ * (running with an expired lease), and its business key is free:
+ * - no earlier run of the key is unfinished, so a key's runs go in arrival order; and
+ * - no other run of the key holds a live lease. Arrival order alone would not cover a replayed
+ *   dead run, which is older than a later run of the same key that may be running right now.
+ *
+ * SKIP LOCKED lets concurrent claimers pass over each other's rows instead of queueing; a skipped
+ * row stays visible as unfinished in the checks above, so it still blocks its key's later runs.
+ */
+export async function runClaim(
+  db: Kysely<Database>,
+  params: RunClaimParams,
+): Promise<ClaimedRun[]> {
+  if (params.limit <= 0 || params.flowNames.length === 0) return []
+  const { tenantId, now } = params
+  const claimed = await sql<FlowRunRow>`
+    with candidates as (
+      select r.tenant_id, r.id
+      from flow_runs r
+      where r.tenant_id = ${tenantId}
+        and r.flow_name = any(${params.flowNames}::text[])
+        and (
+          (r.state in ('pending', 'retrying') and r.next_run_at <= ${now})
+          or (r.state = 'running' and r.lease_expires_at <= ${now})
+        )
+        and not exists (
+          select 1 from flow_runs earlier
+          where earlier.tenant_id = r.tenant_id
+            and earlier.business_key = r.business_key
+            and earlier.id < r.id
+            and earlier.state in ('pending', 'running', 'retrying')
+        )
+        and not exists (
+          select 1 from flow_runs holder
+          where holder.tenant_id = r.tenant_id
+            and holder.business_key = r.business_key
+            and holder.id <> r.id
+            and holder.state = 'running'
+            and holder.lease_expires_at > ${now}
+        )
+      order by r.next_run_at, r.id
+      limit ${params.limit}
+      for no key update of r skip locked
+    )
+    update flow_runs f
+    set state = 'running',
+        lease_owner = ${params.workerId},
+        lease_version = f.lease_version + 1,
+        lease_expires_at = ${now + params.leaseMs},
+        updated_at = ${now}
+    from candidates c
+    where f.tenant_id = c.tenant_id and f.id = c.id
+    returning f.*
+  `.execute(db)
+
+  const rows = claimed.rows
+  if (rows.length === 0) return []
+  const runIds = rows.map((row) => String(row.id))
+  const [steps, messages] = await Promise.all([
+    stepsOfRuns(db, tenantId, runIds),
+    inboxMessagesById(
+      db,
+      tenantId,
+      rows.map((row) => String(row.inbox_id)),
+    ),
+  ])
+
+  const runs = rows.map((row): ClaimedRun => {
+    const run = mapRun(row)
+    const message = messages.get(run.inboxId)
+    if (message === undefined) {
+      throw new Error(`run ${run.id} references inbox message ${run.inboxId}, which is missing`)
+    }
+    return {
+      ...run,
+      leaseVersion: Number(row.lease_version),
+      message,
+      steps: steps.get(run.id) ?? [],
+    }
+  })
+  // UPDATE ... RETURNING promises no order; callers get the claim order.
+  return runs.sort((a, b) => a.nextRunAt - b.nextRunAt || compareIds(a.id, b.id))
+}

@@ -1,0 +1,25 @@
+/** @module store-sql/queries/run-complete-query — finish a run the caller still holds. */
+import { sql, type Kysely } from 'kysely'
+import type { RunCompleteParams } from '../../store/store-contract.ts'
+import type { Database } from '../database-schema.ts'
+import { toJsonParam } from '../sql-row-mapper.ts'
+
+export async function runComplete(
+  db: Kysely<Database>,
+  params: RunCompleteParams,
+): Promise<boolean> {
+  // lease_version is kept: it only ever grows, so a stale holder can never match it again.
+  const result = await sql<{ id: string }>`
+    update flow_runs
+    set state = 'completed',
+        output = ${toJsonParam(params.output)}::jsonb,
+        completed_at = ${params.now},
+        updated_at = ${params.now},
+        lease_owner = null,
+        lease_expires_at = null
+    where tenant_id = ${params.tenantId} and id = ${params.runId}
+      and state = 'running' and lease_version = ${params.leaseVersion}
+    returning id
+  `.execute(db)
+  return result.rows.length > 0
+}

@@ -1,0 +1,159 @@
+/** @module store-sql/sql-store — the one `Store` implementation; the drivers only build its Kysely. */
+import type { Kysely } from 'kysely'
+import type { Store } from '../store/store-contract.ts'
+import type { Database } from './database-schema.ts'
+import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
+import { runMigrations } from './migration-runner.ts'
+import { crossReferenceFind } from './queries/cross-reference-find-query.ts'
+import { deadLetterList } from './queries/dead-letter-list-query.ts'
+import { inboxIngest } from './queries/inbox-ingest-query.ts'
+import { runClaim } from './queries/run-claim-query.ts'
+import { runComplete } from './queries/run-complete-query.ts'
+import { runDeadLetter } from './queries/run-dead-letter-query.ts'
+import { runGet } from './queries/run-get-query.ts'
+import { runHeartbeat } from './queries/run-heartbeat-query.ts'
+import { runList } from './queries/run-list-query.ts'
+import { runReplay } from './queries/run-replay-query.ts'
+import { runRetry } from './queries/run-retry-query.ts'
+import { statsGet } from './queries/stats-get-query.ts'
+import { stepComplete } from './queries/step-complete-query.ts'
+import { stepFail } from './queries/step-fail-query.ts'
+import { stepStart } from './queries/step-start-query.ts'
+import { withStoreRetry } from './sql-error-policy.ts'
+
+export interface SqlStoreOptions {
+  driver: Store['driver']
+  db: Kysely<Database>
+  /** The schema every connection's search_path points at (created by `migrate` if missing). */
+  schema: string
+  /** Driver teardown after the Kysely instance is destroyed, e.g. releasing the data-folder lock. */
+  onClose?: () => Promise<void>
+  /** Tests point this at a copy of the migrations folder. */
+  migrationsDir?: URL | string
+}
+
+const MAX_BIGINT = 9223372036854775807n
+
+/**
+ * Ids are bigint columns exposed as strings. Anything else can match no row, so it is answered
+ * as "not found" instead of being sent to the database to fail a cast.
+ */
+function isId(value: string): boolean {
+  return /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT
+}
+
+function checkedBeforeId(beforeId: string | undefined): void {
+  if (beforeId !== undefined && !isId(beforeId)) {
+    throw new RangeError(
+      `beforeId must be an id (a non-negative integer string), got '${beforeId}'`,
+    )
+  }
+}
+
+export function createSqlStore(options: SqlStoreOptions): Store {
+  const { db } = options
+  let closed = false
+
+  const statement = <T>(
+    operation: string,
+    work: (db: Kysely<Database>) => Promise<T>,
+  ): Promise<T> => withStoreRetry(operation, () => work(db))
+  const transaction = <T>(
+    operation: string,
+    work: (trx: Kysely<Database>) => Promise<T>,
+  ): Promise<T> => withStoreRetry(operation, () => db.transaction().execute(work))
+
+  return {
+    driver: options.driver,
+
+    migrate: () =>
+      withStoreRetry('migrate', () =>
+        runMigrations(db, {
+          schema: options.schema,
+          ...(options.migrationsDir === undefined ? {} : { migrationsDir: options.migrationsDir }),
+        }),
+      ),
+
+    durabilityCheck: () =>
+      statement('durabilityCheck', async (conn) =>
+        assessDurability(options.driver, await readDurabilitySettings(conn)),
+      ),
+
+    ping: () =>
+      statement('ping', async (conn) => {
+        await conn.selectNoFrom((eb) => eb.lit(1).as('one')).execute()
+      }),
+
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        await db.destroy()
+      } finally {
+        await options.onClose?.()
+      }
+    },
+
+    inboxIngest: (params) => transaction('inboxIngest', (trx) => inboxIngest(trx, params)),
+
+    runClaim: (params) => statement('runClaim', (conn) => runClaim(conn, params)),
+    runHeartbeat: (params) =>
+      isId(params.runId)
+        ? statement('runHeartbeat', (conn) => runHeartbeat(conn, params))
+        : Promise.resolve(false),
+    runComplete: (params) =>
+      isId(params.runId)
+        ? statement('runComplete', (conn) => runComplete(conn, params))
+        : Promise.resolve(false),
+    runRetry: (params) =>
+      isId(params.runId)
+        ? statement('runRetry', (conn) => runRetry(conn, params))
+        : Promise.resolve(false),
+    runDeadLetter: (params) =>
+      isId(params.runId)
+        ? statement('runDeadLetter', (conn) => runDeadLetter(conn, params))
+        : Promise.resolve(false),
+    runReplay: (params) =>
+      statement('runReplay', (conn) =>
+        runReplay(
+          conn,
+          params.runIds === undefined ? params : { ...params, runIds: params.runIds.filter(isId) },
+        ),
+      ),
+    runGet: (params) =>
+      isId(params.runId)
+        ? statement('runGet', (conn) => runGet(conn, params))
+        : Promise.resolve(undefined),
+    runList: async (params) => {
+      checkedBeforeId(params.beforeId)
+      if (params.limit <= 0) return []
+      return statement('runList', (conn) => runList(conn, params))
+    },
+
+    stepStart: (params) =>
+      isId(params.runId)
+        ? transaction('stepStart', (trx) => stepStart(trx, params))
+        : Promise.resolve(false),
+    stepComplete: (params) =>
+      isId(params.runId)
+        ? transaction('stepComplete', (trx) => stepComplete(trx, params))
+        : Promise.resolve(false),
+    stepFail: (params) =>
+      isId(params.runId)
+        ? transaction('stepFail', (trx) => stepFail(trx, params))
+        : Promise.resolve(false),
+
+    deadLetterList: async (params) => {
+      checkedBeforeId(params.beforeId)
+      if (params.limit <= 0) return []
+      return statement('deadLetterList', (conn) => deadLetterList(conn, params))
+    },
+
+    crossReferenceFind: (params) =>
+      params.limit <= 0
+        ? Promise.resolve([])
+        : statement('crossReferenceFind', (conn) => crossReferenceFind(conn, params)),
+
+    statsGet: (params) => statement('statsGet', (conn) => statsGet(conn, params)),
+  }
+}

@@ -1,0 +1,272 @@
+/** @module test/cli/cli-commands.test — `syncline runs` and `syncline dlq` run as a user runs them. */
+import { execFile } from 'node:child_process'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { RunRecord } from '../../src/store/store-contract.ts'
+import { startCannedHub } from './canned-hub-server.ts'
+import { deadLetter, run, step } from './hub-records-fixture.ts'
+import type { CannedHub, CannedRoute } from './canned-hub-server.ts'
+
+const BIN = fileURLToPath(new URL('../../bin/syncline.js', import.meta.url))
+
+interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs the real binary in a child process with a clean environment (no inherited hub URL). */
+function syncline(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+let hub: CannedHub | undefined
+
+afterEach(async () => {
+  await hub?.close()
+  hub = undefined
+})
+
+async function cannedHub(routes: Record<string, CannedRoute>): Promise<CannedHub> {
+  hub = await startCannedHub(routes)
+  return hub
+}
+
+describe('syncline runs', () => {
+  it('prints runs as a table, passing the filters as query parameters', async () => {
+    const { url, requests } = await cannedHub({
+      'GET /api/v1/runs': () => ({
+        body: {
+          runs: [
+            run('12', {
+              state: 'retrying',
+              attempt: 2,
+              lastError: { type: 'retryable', message: 'NetSuite answered 503', status: 503 },
+            }),
+            run('11'),
+          ],
+        },
+      }),
+    })
+    const result = await syncline([
+      'runs',
+      '--hub',
+      url,
+      '--state',
+      'retrying',
+      '--business-key',
+      'shopify:order:12',
+      '--flow',
+      'order-to-netsuite',
+      '--limit',
+      '5',
+    ])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const lines = result.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(
+      /^RUN\s+FLOW\s+BUSINESS KEY\s+STATE\s+ATTEMPTS\s+UPDATED\s+LAST ERROR$/,
+    )
+    expect(lines[1]).toMatch(
+      /^12\s+order-to-netsuite\s+shopify:order:12\s+retrying\s+2\s+2026-01-01 09:30:01Z\s+retryable: NetSuite answered 503$/,
+    )
+    expect(lines[2]).toMatch(/^11\s+order-to-netsuite\s+shopify:order:11\s+completed\s+0\s+.*-$/)
+    expect(requests[0]?.query).toEqual({
+      state: 'retrying',
+      businessKey: 'shopify:order:12',
+      flow: 'order-to-netsuite',
+      limit: '5',
+    })
+  })
+
+  it('prints JSON with --json and reads the hub URL from SYNCLINE_HUB_URL', async () => {
+    const { url } = await cannedHub({ 'GET /api/v1/runs': () => ({ body: { runs: [run('11')] } }) })
+    const result = await syncline(['runs', '--json'], { SYNCLINE_HUB_URL: url })
+    expect(result.code).toBe(0)
+    expect((JSON.parse(result.stdout) as RunRecord[])[0]?.id).toBe('11')
+  })
+
+  it('shows one run with its steps, --hub before or after `show`', async () => {
+    const { url, requests } = await cannedHub({
+      'GET /api/v1/runs/7': () => ({
+        body: {
+          ...run('7', {
+            state: 'dead',
+            attempt: 1,
+            completedAt: null,
+            lastError: {
+              type: 'validation',
+              message: 'item SKU-9 does not exist',
+              code: 'INVALID_KEY_OR_REF',
+            },
+          }),
+          steps: [
+            step('map-order', {
+              kind: 'local',
+              target: null,
+              operation: null,
+              idempotencyKey: null,
+            }),
+            step('create-sales-order', {
+              state: 'failed',
+              attempts: 1,
+              lastError: {
+                type: 'validation',
+                message: 'item SKU-9 does not exist',
+                code: 'INVALID_KEY_OR_REF',
+              },
+            }),
+          ],
+        },
+      }),
+    })
+    for (const args of [
+      ['runs', 'show', '7', '--hub', url],
+      ['runs', '--hub', url, 'show', '7'],
+    ]) {
+      const result = await syncline(args)
+      expect(result.stderr).toBe('')
+      const out = result.stdout
+      expect(out).toContain('run 7 · order-to-netsuite · shopify:order:7')
+      expect(out).toContain('last error: validation INVALID_KEY_OR_REF: item SKU-9 does not exist')
+      expect(out).toMatch(/STEP\s+KIND\s+STATE\s+ATTEMPTS\s+TARGET\s+ERROR/)
+      expect(out).toMatch(/map-order\s+local\s+completed\s+1\s+-\s+-/)
+      expect(out).toMatch(
+        /create-sales-order\s+delivery\s+failed\s+1\s+netsuite createSalesOrder\s+validation INVALID_KEY_OR_REF/,
+      )
+    }
+    expect(requests.map((r) => r.path)).toEqual(['/api/v1/runs/7', '/api/v1/runs/7'])
+  })
+
+  it('prints the server message for a 4xx and exits 1', async () => {
+    const { url } = await cannedHub({})
+    const result = await syncline(['runs', 'show', '404', '--hub', url])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe('syncline: no route GET /api/v1/runs/404 (HTTP 404)\n')
+  })
+
+  it('rejects bad options before calling the hub', async () => {
+    const { url, requests } = await cannedHub({})
+    const badLimit = await syncline(['runs', '--hub', url, '--limit', '0'])
+    expect(badLimit.code).toBe(1)
+    expect(badLimit.stderr).toContain('must be an integer from 1 to 500')
+    const badState = await syncline(['runs', '--hub', url, '--state', 'sleeping'])
+    expect(badState.stderr).toContain('must be one of pending, running, retrying, completed, dead')
+    expect(requests).toHaveLength(0)
+  })
+})
+
+describe('syncline dlq', () => {
+  it('lists dead letters as a table', async () => {
+    const { url } = await cannedHub({
+      'GET /api/v1/dlq': () => ({ body: { deadLetters: [deadLetter(3)] } }),
+    })
+    const result = await syncline(['dlq', 'list', '--hub', url])
+    expect(result.code).toBe(0)
+    const [header, row] = result.stdout.split('\n')
+    expect(header).toMatch(/^RUN\s+FLOW\s+BUSINESS KEY\s+REASON\s+ATTEMPTS\s+DEAD AT\s+REPLAYED$/)
+    expect(row).toMatch(
+      /^3\s+order-to-netsuite\s+shopify:order:3\s+validation: item SKU-9 does not exist in NetSuite\s+1\s+2026-01-01 09:30:00Z\s+-$/,
+    )
+  })
+
+  it('replays the given ids and reports ids that were not dead', async () => {
+    const { url, requests } = await cannedHub({
+      'POST /api/v1/dlq/replay': (request) => ({
+        body: {
+          replayed: (request.body as { runIds: string[] }).runIds.filter((id) => id !== '9'),
+        },
+      }),
+    })
+    const result = await syncline(['dlq', 'replay', '3', '4', '9', '3', '--hub', url])
+    expect(result.code).toBe(0)
+    expect(requests[0]?.body).toEqual({ runIds: ['3', '4', '9'] })
+    expect(result.stdout).toBe(
+      'replayed 3/3\nreplayed 2 of 3 run(s)\nnot dead-lettered (unknown or already replayed): 9\n',
+    )
+  })
+
+  it('replays --all in chunks of 100 with a progress line per chunk when not on a terminal', async () => {
+    const letters = Array.from({ length: 250 }, (_, i) => deadLetter(i + 1))
+    const { url, requests } = await cannedHub({
+      'GET /api/v1/dlq': () => ({ body: { deadLetters: letters } }),
+      'POST /api/v1/dlq/replay': (request) => ({
+        body: { replayed: (request.body as { runIds: string[] }).runIds },
+      }),
+    })
+    const result = await syncline(['dlq', 'replay', '--all', '--hub', url])
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toBe(
+      'replayed 100/250\nreplayed 200/250\nreplayed 250/250\nreplayed 250 of 250 run(s)\n',
+    )
+    expect(requests[0]).toMatchObject({ method: 'GET', query: { limit: '500' } })
+    const posts = requests.filter((r) => r.method === 'POST')
+    expect(posts.map((r) => (r.body as { runIds: string[] }).runIds.length)).toEqual([100, 100, 50])
+  })
+
+  it('says how far a replay got when the hub fails midway', async () => {
+    let calls = 0
+    const { url } = await cannedHub({
+      'POST /api/v1/dlq/replay': (request) => {
+        calls += 1
+        return calls === 1
+          ? { body: { replayed: (request.body as { runIds: string[] }).runIds } }
+          : {
+              status: 503,
+              body: { error: 'store_unavailable', message: 'the store is unavailable' },
+            }
+      },
+    })
+    const ids = Array.from({ length: 150 }, (_, i) => String(i + 1))
+    const result = await syncline(['dlq', 'replay', ...ids, '--hub', url])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('replayed 100/150\n')
+    expect(result.stderr).toBe(
+      'syncline: stopped after replaying 100 of 150 run(s): the store is unavailable (HTTP 503)\n',
+    )
+  })
+
+  it('requires ids or --all, not both, and numeric ids', async () => {
+    const { url, requests } = await cannedHub({})
+    expect((await syncline(['dlq', 'replay', '--hub', url])).stderr).toContain('or pass --all')
+    expect((await syncline(['dlq', 'replay', '1', '--all', '--hub', url])).code).toBe(1)
+    const bad = await syncline(['dlq', 'replay', 'abc', '--hub', url])
+    expect(bad).toMatchObject({ code: 1 })
+    expect(bad.stderr).toContain("'abc' is not a run id")
+    expect(requests).toHaveLength(0)
+  })
+})
+
+describe('an unreachable hub', () => {
+  it('exits 1 with one line naming the URL and how to start the hub', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const probe = createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const { port } = probe.address() as AddressInfo
+    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const url = `http://127.0.0.1:${port}`
+
+    const result = await syncline(['runs', '--hub', url])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      `syncline: cannot reach the hub at ${url} (ECONNREFUSED); start it with \`syncline start\`, ` +
+        'or point --hub or SYNCLINE_HUB_URL at a running hub\n',
+    )
+    const dlq = await syncline(['dlq', 'list', '--hub', url])
+    expect(dlq.code).toBe(1)
+    expect(dlq.stderr).toContain(`cannot reach the hub at ${url}`)
+  })
+})

@@ -104,8 +104,9 @@ export class CircuitBreaker {
     const now = this.#clock.now()
     this.#outcomes.push({ at: now, failed })
     const horizon = now - this.#options.windowMs
-    while (this.#outcomes.length > 0 && (this.#outcomes[0]?.at ?? now) < horizon)
-      {this.#outcomes.shift()}
+    while (this.#outcomes.length > 0 && (this.#outcomes[0]?.at ?? now) < horizon) {
+      this.#outcomes.shift()
+    }
   }
 
   #open(): void {

@@ -107,6 +107,7 @@ export function createRunContext(
 
     let sent = false
     try {
+      deps.gates.checkKey(spec.target, spec.businessKey)
       const outcome = await deps.gates.run(spec.target, signal, async () => {
         if (inDoubt) {
           const found = await spec.lookup({ signal })
@@ -131,6 +132,9 @@ export function createRunContext(
       // Nothing was sent in this invocation (circuit open, no slot, lookup failed): the step keeps
       // the state it had, so an earlier doubt is still resolved by a lookup next time.
       if (error instanceof LeaseLostError || !sent) throw error
+      if (HubError.is(error) && error.type === 'throttled' && error.retryAfterMs !== undefined) {
+        deps.gates.holdKey(spec.target, spec.businessKey, error.retryAfterMs)
+      }
       const doubtful = outcomeMayHaveApplied(error)
       if (doubtful) deps.observer.inDoubt({ ...eventBase, step: name, target: spec.target })
       fenced(

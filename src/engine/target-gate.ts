@@ -36,6 +36,8 @@ export class TargetGates {
   readonly #observer: EngineObserver
   readonly #defaults: TargetLimits
   readonly #gates = new Map<string, Gate>()
+  /** `target|businessKey` → epoch ms before which nobody may call about that key again. */
+  readonly #holds = new Map<string, number>()
 
   constructor(clock: Clock, observer: EngineObserver, defaults: TargetLimits = { concurrency: 8 }) {
     this.#clock = clock
@@ -55,6 +57,41 @@ export class TargetGates {
 
   circuitState(target: string): string {
     return this.#gate(target).breaker.state
+  }
+
+  /**
+   * Remembers a target's Retry-After for one business key, so that no run (not only the one that
+   * was throttled) calls about that key before the target said it may.
+   */
+  holdKey(target: string, businessKey: string, retryAfterMs: number): void {
+    const now = this.#clock.now()
+    const until = now + retryAfterMs
+    const key = `${target}|${businessKey}`
+    // Expired holds are dropped lazily; sweep them when the map grows so it stays bounded.
+    if (this.#holds.size >= 10_000) {
+      for (const [k, t] of this.#holds) if (t <= now) this.#holds.delete(k)
+    }
+    if ((this.#holds.get(key) ?? 0) < until) this.#holds.set(key, until)
+  }
+
+  /** Throws a throttled error while a Retry-After for this key is still running. */
+  checkKey(target: string, businessKey: string): void {
+    const key = `${target}|${businessKey}`
+    const until = this.#holds.get(key)
+    if (until === undefined) return
+    const wait = until - this.#clock.now()
+    if (wait <= 0) {
+      this.#holds.delete(key)
+      return
+    }
+    throw new HubError(
+      'throttled',
+      `${target} asked to wait before calling about ${businessKey} again`,
+      {
+        retryAfterMs: wait,
+        code: 'RETRY_AFTER_HOLD',
+      },
+    )
   }
 
   /**

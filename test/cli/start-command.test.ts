@@ -3,18 +3,19 @@ import { describe, expect, it } from 'vitest'
 import { CliError } from '../../src/cli/cli-io.ts'
 import { startCommand } from '../../src/cli/commands/start-command.ts'
 import type { StartRuntime } from '../../src/cli/commands/start-command.ts'
-import type { HubStartOptions, RunningHub } from '../../src/cli/server-modules.ts'
+import type { HubStartOptions, StartHub } from '../../src/cli/server-modules.ts'
 import { capturedIo } from './captured-io.ts'
 
 interface FakeRuntime extends StartRuntime {
-  started: HubStartOptions[]
+  /** The options each start received, minus the `print` callback. */
+  started: Omit<HubStartOptions, 'print'>[]
   stops: number
   exits: number[]
   exitCode: number | undefined
   signal(name: NodeJS.Signals): void
 }
 
-function fakeRuntime(startHub?: (options: HubStartOptions) => Promise<RunningHub>): FakeRuntime {
+function fakeRuntime(startHub?: StartHub): FakeRuntime {
   const handlers = new Map<NodeJS.Signals, (signal: NodeJS.Signals) => void>()
   const runtime: FakeRuntime = {
     started: [],
@@ -24,8 +25,9 @@ function fakeRuntime(startHub?: (options: HubStartOptions) => Promise<RunningHub
     loadStartHub: () =>
       Promise.resolve(
         startHub ??
-          ((options) => {
+          (({ print, ...options }) => {
             runtime.started.push(options)
+            print?.(`syncline hub        http://${options.host}:${options.port}`)
             return Promise.resolve({
               url: `http://${options.host}:${options.port}`,
               stop: () => {
@@ -69,13 +71,14 @@ describe('syncline start', () => {
         allowUnsafeDurability: false,
       },
     ])
+    // The hub's own lines go through the CLI's stdout, then the CLI says how to stop.
     expect(io.out()).toBe(
-      'Syncline hub running at http://127.0.0.1:8080 (embedded store in ./.syncline/data); Ctrl+C to stop\n',
+      'syncline hub        http://127.0.0.1:8080\nhub running at http://127.0.0.1:8080; Ctrl+C to stop\n',
     )
   })
 
-  it('maps every flag to the camelCase option startHub takes, never printing the database URL', async () => {
-    const { runtime, io } = await start([
+  it('maps every flag to the camelCase option startHub takes', async () => {
+    const { runtime } = await start([
       ...['--port', '9090', '--host', '0.0.0.0', '--no-demo', '--no-sandbox'],
       ...['--database-url', 'postgres://hub:pw@db/syncline', '--data-dir', '/var/lib/syncline'],
       ...['--config', 'connections.json', '--log-level', 'debug', '--allow-unsafe-durability'],
@@ -91,8 +94,6 @@ describe('syncline start', () => {
       logLevel: 'debug',
       allowUnsafeDurability: true,
     })
-    expect(io.out()).toContain('(PostgreSQL)')
-    expect(io.out()).not.toContain('pw@db')
   })
 
   it('reads DATABASE_URL and SYNCLINE_LOG_LEVEL from the environment, flags winning', async () => {

@@ -58,24 +58,28 @@ async function failure(promise: Promise<unknown>): Promise<HubError> {
 describe('NetSuiteClient × NetSuite simulator', () => {
   it('upserts customer then sales order; ids come from Location and match the stored records', async () => {
     const customerId = netsuiteCustomerExternalId(order.customer)
-    const { id } = await client.upsertByExternalId('customer', customerId, {
-      ...canonicalCustomerToNetSuite(order.customer),
-    })
+    const { id } = await client.upsertByExternalId(
+      'customer',
+      customerId,
+      canonicalCustomerToNetSuite(order.customer),
+    )
     expect(sim.records.get('customer', `eid:${customerId}`)?.id).toBe(id)
 
     const body = canonicalOrderToNetSuiteSalesOrder(order, id)
     const orderExternalId = netsuiteSalesOrderExternalId(order)
-    const created = await client.upsertByExternalId('salesOrder', orderExternalId, { ...body })
-    const again = await client.upsertByExternalId('salesOrder', orderExternalId, { ...body })
+    const created = await client.upsertByExternalId('salesOrder', orderExternalId, body)
+    const again = await client.upsertByExternalId('salesOrder', orderExternalId, body)
     expect(again.id).toBe(created.id) // the idempotent path: a replay updates, never duplicates
     expect(sim.records.list('salesOrder')).toHaveLength(1)
   })
 
   it('gets by external id, and answers null for one that does not exist', async () => {
     const customerId = netsuiteCustomerExternalId(order.customer)
-    const { id } = await client.upsertByExternalId('customer', customerId, {
-      ...canonicalCustomerToNetSuite(order.customer),
-    })
+    const { id } = await client.upsertByExternalId(
+      'customer',
+      customerId,
+      canonicalCustomerToNetSuite(order.customer),
+    )
     const found = await client.getByExternalId('customer', customerId)
     expect(found?.id).toBe(id)
     expect(found?.record).toMatchObject({ externalId: customerId, lastName: 'Müller-Łukasiewicz' })
@@ -85,8 +89,10 @@ describe('NetSuiteClient × NetSuite simulator', () => {
   it('classifies an unknown item as validation with code and path', async () => {
     const { id } = await client.upsertByExternalId('customer', 'C-1', { companyName: 'Acme' })
     const body = canonicalOrderToNetSuiteSalesOrder(order, id)
-    body.item.items[1] = { ...body.item.items[1]!, item: { externalId: 'NO-SUCH-SKU' } }
-    const error = await failure(client.upsertByExternalId('salesOrder', 'SHOPIFY-O-X', { ...body }))
+    body.item.items = body.item.items.map((line, i) =>
+      i === 1 ? { ...line, item: { externalId: 'NO-SUCH-SKU' } } : line,
+    )
+    const error = await failure(client.upsertByExternalId('salesOrder', 'SHOPIFY-O-X', body))
     expect(error).toMatchObject({
       type: 'validation',
       code: 'INVALID_VALUE',

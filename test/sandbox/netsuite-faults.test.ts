@@ -10,8 +10,8 @@ import {
 import type { Scenario } from '../../src/sandbox/kit/fault-script.ts'
 import { createNetSuiteSimulator } from '../../src/sandbox/netsuite/netsuite-simulator.ts'
 import type { NetSuiteSimulator } from '../../src/sandbox/netsuite/netsuite-simulator.ts'
-import { netsuiteClient } from './sandbox-test-kit.ts'
-import type { NetSuiteClient } from './sandbox-test-kit.ts'
+import { netsuiteClient, nsErrorCode } from './sandbox-test-kit.ts'
+import type { NetSuiteClient, NetSuiteErrorBody } from './sandbox-test-kit.ts'
 
 const R = '/services/rest/record/v1'
 let sim: NetSuiteSimulator
@@ -92,7 +92,7 @@ describe('NetSuite fault injection', () => {
     sim.setScenario({ faults: { http5xx: 1 }, statuses: [500] })
     const app = await upsert('E-1')
     expect(app.status).toBe(500)
-    expect(((await app.json()) as any)['o:errorDetails'][0]['o:errorCode']).toBe('UNEXPECTED_ERROR')
+    expect(await nsErrorCode(app)).toBe('UNEXPECTED_ERROR')
     expect(sim.records.get('customer', 'eid:E-1')).toBeUndefined()
   })
 
@@ -101,7 +101,7 @@ describe('NetSuite fault injection', () => {
     const limited = await upsert('RA-1')
     expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toBe('3')
-    expect(((await limited.json()) as any).status).toBe(429)
+    expect(((await limited.json()) as NetSuiteErrorBody).status).toBe(429)
     expect(sim.ledger().retryAfterViolations).toEqual([])
     await upsert('RA-1')
     await upsert('RA-OTHER')
@@ -120,9 +120,7 @@ describe('NetSuite fault injection', () => {
     sim.setScenario({ faults: { requestLimit: 1 } })
     const response = await upsert('RL-1')
     expect(response.status).toBe(400)
-    expect(((await response.json()) as any)['o:errorDetails'][0]['o:errorCode']).toBe(
-      'SSS_REQUEST_LIMIT_EXCEEDED',
-    )
+    expect(await nsErrorCode(response)).toBe('SSS_REQUEST_LIMIT_EXCEEDED')
   })
 
   it('malformed 200: garbage instead of JSON, effect applied', async () => {
@@ -155,9 +153,7 @@ describe('NetSuite concurrency limit', () => {
     expect(statuses).toEqual([200, 200, 429, 429, 429])
     const refused = responses.find((r) => r.status === 429)
     expect(refused?.headers.get('retry-after')).toBeNull()
-    expect(((await refused?.json()) as any)['o:errorDetails'][0]['o:errorCode']).toBe(
-      'CONCURRENCY_LIMIT_EXCEEDED',
-    )
+    expect(await nsErrorCode(refused)).toBe('CONCURRENCY_LIMIT_EXCEEDED')
     const { concurrency } = sim.ledger()
     expect(concurrency).toMatchObject({ limit: 2, rejected: 3, current: 0 })
     // Refused requests count while in flight too: at least the two admitted plus one refused overlapped.
@@ -172,7 +168,7 @@ describe('NetSuite idempotency modes', () => {
     await expect(ns.call('POST', `${R}/customer`, body)).rejects.toThrow()
     const retry = await ns.call('POST', `${R}/customer`, body)
     expect(retry.status).toBe(400)
-    expect(((await retry.json()) as any)['o:errorDetails'][0]['o:errorCode']).toBe('DUP_RCRD')
+    expect(await nsErrorCode(retry)).toBe('DUP_RCRD')
   })
 
   it('honour: the same idempotency key replays the stored answer and applies nothing', async () => {
@@ -188,9 +184,7 @@ describe('NetSuite idempotency modes', () => {
     expect(effectOf('IK-2')).toMatchObject({ creates: 1, writes: 1, replays: 1 })
     const mismatch = await ns.call('POST', `${R}/customer`, { ...body, companyName: 'Other' }, key)
     expect(mismatch.status).toBe(400)
-    expect(((await mismatch.json()) as any)['o:errorDetails'][0]['o:errorCode']).toBe(
-      'IDEMPOTENCY_ERROR',
-    )
+    expect(await nsErrorCode(mismatch)).toBe('IDEMPOTENCY_ERROR')
   })
 })
 

@@ -5,6 +5,23 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { NetSuiteSimulator } from '../../src/sandbox/netsuite/netsuite-simulator.ts'
 
+export interface NetSuiteErrorBody {
+  readonly type: string
+  readonly title: string
+  readonly status: number
+  readonly 'o:errorDetails': readonly {
+    readonly detail: string
+    readonly 'o:errorCode': string
+    readonly 'o:errorPath'?: string
+  }[]
+}
+
+/** The first o:errorCode of a NetSuite error response. */
+export async function nsErrorCode(response: Response | undefined): Promise<string | undefined> {
+  const body = (await response?.json()) as NetSuiteErrorBody
+  return body['o:errorDetails'][0]?.['o:errorCode']
+}
+
 export interface NetSuiteClient {
   token: string
   call(

@@ -47,7 +47,7 @@ describe('Shopify orders', () => {
     expect(raw).toMatch(/"customer":\{"id":\d{17,}/)
     expect(raw).toMatch(/"line_items":\[\{"id":\d{17,}/)
     const order = JSON.parse(raw.replace(/"id":(\d+)/g, '"id":"$1"')) as {
-      order: Record<string, any>
+      order: Record<string, unknown>
     }
     expect(order.order).toMatchObject({
       name: '#1001',
@@ -64,15 +64,16 @@ describe('Shopify orders', () => {
       customer: { email: 'jon@example.com', first_name: 'Jon', last_name: 'Doe' },
       line_items: [{ sku: 'SKU-1', quantity: 2, price: '9.99', title: 'Widget 1' }],
     })
-    expect(order.order.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-05:00$/)
+    expect(String(order.order.created_at)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-05:00$/)
     const again = await (await admin(`orders/${digits}.json`)).text()
     expect(again).toContain(`"id":${digits},`)
   })
 
   it('lists with since_id, status=any and count, and carries the API version header', async () => {
     const ids: string[] = []
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 3; i++) {
       ids.push(/"id":(\d+)/.exec(await (await newOrder()).text())?.[1] ?? '')
+    }
     const list = await admin(`orders.json?since_id=${ids[0]}&status=any&limit=1`)
     expect(list.headers.get('x-shopify-api-version')).toBe('2026-01')
     const text = await list.text()

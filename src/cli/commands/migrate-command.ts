@@ -3,7 +3,7 @@ import { Command } from 'commander'
 import type { CliIo } from '../cli-io.ts'
 import { CliError, writeLine } from '../cli-io.ts'
 import { loadRunMigrations } from '../server-modules.ts'
-import type { MigrationResult } from '../server-modules.ts'
+import type { RunMigrations } from '../server-modules.ts'
 import { DEFAULT_DATA_DIR, operationalFailure } from './start-command.ts'
 
 interface MigrateFlags {
@@ -24,7 +24,7 @@ export function migrateCommand(io: CliIo): Command {
     // An explicit --data-dir wins over a DATABASE_URL left in the environment.
     const databaseUrl =
       flags.databaseUrl ?? (dataDirGiven ? undefined : io.env.DATABASE_URL || undefined)
-    let result: MigrationResult
+    let result: Awaited<ReturnType<RunMigrations>>
     try {
       const runMigrations = await loadRunMigrations()
       result = await runMigrations({

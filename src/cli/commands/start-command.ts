@@ -4,7 +4,7 @@ import type { CliIo } from '../cli-io.ts'
 import { CliError, writeLine } from '../cli-io.ts'
 import { LOG_LEVEL_NAMES, isLogLevelName, parsePort } from '../option-parsers.ts'
 import type { LogLevelName } from '../option-parsers.ts'
-import type { HubStartOptions, RunningHub } from '../server-modules.ts'
+import type { HubStartOptions, StartHub, StartedHub } from '../server-modules.ts'
 import { loadStartHub } from '../server-modules.ts'
 
 export const DEFAULT_DATA_DIR = './.syncline/data'
@@ -71,7 +71,7 @@ export function operationalFailure(error: unknown, failed: string): unknown {
 
 /** The process-level effects of `start`, replaceable so tests can run it in-process. */
 export interface StartRuntime {
-  loadStartHub: () => Promise<(options: HubStartOptions) => Promise<RunningHub>>
+  loadStartHub: () => Promise<StartHub>
   onSignal: (signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void) => void
   /** Exit now (a second signal, or a stop that hangs). */
   exit: (code: number) => void
@@ -89,7 +89,7 @@ export const processRuntime: StartRuntime = {
 }
 
 /** Stops the hub once on the first signal; a second signal means "now" and exits at once. */
-function stopOnSignals(hub: RunningHub, io: CliIo, runtime: StartRuntime): void {
+function stopOnSignals(hub: StartedHub, io: CliIo, runtime: StartRuntime): void {
   let stopping = false
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -155,16 +155,15 @@ export function startCommand(io: CliIo, runtime: StartRuntime = processRuntime):
     )
     .action(async (flags: StartFlags) => {
       const options = toHubStartOptions(flags, io)
-      let hub: RunningHub
+      let hub: StartedHub
       try {
         const startHub = await runtime.loadStartHub()
-        hub = await startHub(options)
+        // The hub prints its addresses and periodic summaries; they go where the CLI writes.
+        hub = await startHub({ ...options, print: (line) => writeLine(io.stdout, line) })
       } catch (error) {
         throw operationalFailure(error, 'could not start the hub')
       }
       stopOnSignals(hub, io, runtime)
-      const store =
-        options.databaseUrl === undefined ? `embedded store in ${options.dataDir}` : 'PostgreSQL'
-      writeLine(io.stdout, `Syncline hub running at ${hub.url} (${store}); Ctrl+C to stop`)
+      writeLine(io.stdout, `hub running at ${hub.url}; Ctrl+C to stop`)
     })
 }

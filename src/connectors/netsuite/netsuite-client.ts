@@ -118,7 +118,8 @@ export class NetSuiteClient {
   async upsertByExternalId(
     type: string,
     externalId: string,
-    body: Record<string, unknown>,
+    // `object`, so typed bodies from netsuite-mapping (interfaces, no index signature) pass as they are.
+    body: object,
     options: NetSuiteWriteOptions = {},
   ): Promise<{ id: string }> {
     const path = eidPath(type, externalId)
@@ -137,7 +138,8 @@ export class NetSuiteClient {
   /** Creates a record (`POST …/{type}`). Not idempotent: prefer `upsertByExternalId`. */
   async create(
     type: string,
-    body: Record<string, unknown>,
+    // `object`, so typed bodies from netsuite-mapping (interfaces, no index signature) pass as they are.
+    body: object,
     options: NetSuiteWriteOptions = {},
   ): Promise<{ id: string }> {
     const path = `${RECORD_PATH}/${recordType(type)}`

@@ -69,8 +69,9 @@ export class RequestLog {
       onEnd: [],
     }
     this.#entries.push(entry)
-    if (this.#entries.length > this.#capacity)
+    if (this.#entries.length > this.#capacity) {
       this.#entries.splice(0, this.#entries.length - this.#capacity)
+    }
     return entry
   }
 

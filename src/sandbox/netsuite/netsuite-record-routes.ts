@@ -134,10 +134,12 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
     typed((type, request) => {
       const body = request.body
       const externalId = isObject(body) ? (body.externalId ?? null) : null
-      if (externalId !== null && typeof externalId !== 'string')
+      if (externalId !== null && typeof externalId !== 'string') {
         return nsErrors.invalidValue('externalId', 'externalId')
-      if (externalId !== null && store.byExternalId(type, externalId))
+      }
+      if (externalId !== null && store.byExternalId(type, externalId)) {
         return nsErrors.duplicateRecord('externalId')
+      }
       const prepared = prepareWrite(store, type, body, null, { sublist: 'replace', validate: true })
       if (!prepared.ok) return prepared.response
       const record = store.insert(type, externalId, prepared.fields)
@@ -214,8 +216,9 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       const query = queryOf(request)
       const limit = Number(query.limit ?? 1000)
       const offset = Number(query.offset ?? 0)
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
         return nsErrors.invalidParameter('limit')
+      }
       if (!Number.isInteger(offset) || offset < 0) return nsErrors.invalidParameter('offset')
       return jsonResponse(
         200,

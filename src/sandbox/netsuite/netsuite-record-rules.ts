@@ -40,11 +40,12 @@ export function prepareWrite(
   base: Readonly<Record<string, unknown>> | null,
   mode: WriteMode,
 ): Prepared {
-  if (!isObject(body))
+  if (!isObject(body)) {
     return {
       ok: false,
       response: nsErrors.invalidContent('The request body must be a JSON object.'),
     }
+  }
   const incoming = Object.fromEntries(Object.entries(body).filter(([k]) => !SYSTEM_FIELDS.has(k)))
   const merged: Record<string, unknown> = { ...base, ...incoming }
 
@@ -143,8 +144,9 @@ function businessRules(
         ? null
         : nsErrors.userError('Please enter value(s) for: Item Name/Number.', 'itemId')
     case 'salesOrder': {
-      if (!isObject(fields.entity))
+      if (!isObject(fields.entity)) {
         return nsErrors.userError('Please enter value(s) for: Customer.', 'entity')
+      }
       const lines = linesOf(fields)
       if (lines.length === 0) {
         return nsErrors.userError(

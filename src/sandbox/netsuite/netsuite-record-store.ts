@@ -40,8 +40,9 @@ export class NetSuiteRecordStore {
   }
 
   byExternalId(type: RecordType, externalId: string): StoredRecord | undefined {
-    for (const record of this.#table(type).values())
+    for (const record of this.#table(type).values()) {
       if (record.externalId === externalId) return record
+    }
     return undefined
   }
 
@@ -49,8 +50,9 @@ export class NetSuiteRecordStore {
   resolve(type: RecordType, reference: unknown): StoredRecord | undefined {
     if (typeof reference !== 'object' || reference === null) return undefined
     const ref = reference as { id?: unknown; externalId?: unknown }
-    if (typeof ref.id === 'string' || typeof ref.id === 'number')
+    if (typeof ref.id === 'string' || typeof ref.id === 'number') {
       return this.#table(type).get(String(ref.id))
+    }
     if (typeof ref.externalId === 'string') return this.byExternalId(type, ref.externalId)
     return undefined
   }

@@ -1,6 +1,5 @@
 /** @module sandbox/netsuite/netsuite-simulator — a NetSuite REST record API stand-in on its own port, with faults, a ledger and a scenario API. */
 
-import type { FastifyError } from 'fastify'
 import { EffectsLedger } from '../kit/effects-ledger.ts'
 import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
 import { FAULT_KINDS, NO_FAULTS, parseScenario } from '../kit/fault-script.ts'
@@ -92,7 +91,13 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
   const initial = parseScenario(options.scenario ?? {}, base, CAPS)
   if (!initial.ok) throw new Error(`invalid NetSuite scenario: ${initial.error}`)
 
-  const server = createSimulatorServer()
+  const server = createSimulatorServer({
+    errors: {
+      badRequest: (message) => nsErrors.invalidContent(message),
+      notFound: () => nsErrors.notFound(),
+      internal: () => nsErrors.unexpected(),
+    },
+  })
   const { app } = server
   const control = new ScenarioControl(initial.scenario, CAPS)
   const ledger = new EffectsLedger(now)
@@ -116,18 +121,6 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))))
     },
-  )
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    const clientFault = error.statusCode !== undefined && error.statusCode < 500
-    return sendSim(
-      reply,
-      clientFault ? nsErrors.invalidContent(error.message) : nsErrors.unexpected(),
-    )
-  })
-  app.setNotFoundHandler((request, reply) =>
-    request.url.startsWith('/__sim')
-      ? reply.code(404).send({ error: 'no such /__sim route' })
-      : sendSim(reply, nsErrors.notFound()),
   )
   app.post(TOKEN_PATH, (request, reply) =>
     sendSim(reply, auth.issue(request.headers.authorization, request.body)),

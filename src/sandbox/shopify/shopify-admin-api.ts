@@ -75,8 +75,9 @@ export function adminRouter(app: FastifyInstance, deps: ShopifyAdminDeps): Admin
   })
 
   const guard: GatedRoute['guard'] = (request) => {
-    if (request.headers['x-shopify-access-token'] !== deps.accessToken)
+    if (request.headers['x-shopify-access-token'] !== deps.accessToken) {
       return shopifyErrors.unauthorized()
+    }
     const take = deps.bucket.take()
     callLimit.set(request.raw, take.used)
     if (take.ok) return null

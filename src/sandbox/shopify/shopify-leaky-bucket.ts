@@ -15,8 +15,9 @@ export class LeakyBucket {
   #at: number
 
   constructor(now: () => number, size: number, leakPerSecond: number) {
-    if (size < 1 || leakPerSecond <= 0)
+    if (size < 1 || leakPerSecond <= 0) {
       throw new RangeError('bucket size must be ≥ 1 and leak rate > 0')
+    }
     this.#now = now
     this.size = size
     this.leakPerSecond = leakPerSecond

@@ -178,11 +178,13 @@ export function draftFromAdminBody(
   currency: string,
 ): DraftResult {
   const order = isObject(body) ? body.order : undefined
-  if (!isObject(order))
+  if (!isObject(order)) {
     return { ok: false, status: 400, errors: { order: 'Required parameter missing or invalid' } }
+  }
   const rawLines = Array.isArray(order.line_items) ? (order.line_items as unknown[]) : []
-  if (rawLines.length === 0)
+  if (rawLines.length === 0) {
     return { ok: false, status: 422, errors: { line_items: ['must have at least one line item'] } }
+  }
   const lines: LineDraft[] = []
   for (const raw of rawLines) {
     if (!isObject(raw)) return { ok: false, status: 422, errors: { line_items: ['is invalid'] } }
@@ -196,17 +198,20 @@ export function draftFromAdminBody(
     }
     const variantId = toId(raw.variant_id)
     const byVariant = variantId === null ? undefined : findCatalogueItem({ variantId })
-    if (variantId !== null && !byVariant)
+    if (variantId !== null && !byVariant) {
       return { ok: false, status: 422, errors: { line_items: ['variant not found'] } }
+    }
     const sku = byVariant?.sku ?? text(raw.sku)
     const base = sku === null ? null : catalogueLine(sku, quantity)
     const price = text(raw.price) ?? (typeof raw.price === 'number' ? raw.price.toFixed(2) : null)
     const title = text(raw.title) ?? base?.title ?? null
-    if (title === null)
+    if (title === null) {
       return { ok: false, status: 422, errors: { line_items: ["title can't be blank"] } }
+    }
     const priceCents = price === null ? (base?.priceCents ?? 0) : Math.round(Number(price) * 100)
-    if (!Number.isFinite(priceCents))
+    if (!Number.isFinite(priceCents)) {
       return { ok: false, status: 422, errors: { line_items: ['price is invalid'] } }
+    }
     lines.push({
       sku,
       variantId: base?.variantId ?? null,

@@ -88,8 +88,9 @@ export class OrderGenerator {
       this.#cancels.add(cancel)
       // Scheduled against the start time, not chained delays, so timer drift does not lower the rate.
       const tick = (): void => {
-        while (next < ids.length && Date.now() - started >= next * interval)
+        while (next < ids.length && Date.now() - started >= next * interval) {
           create(ids[next++] as bigint)
+        }
         if (next >= ids.length) {
           this.#cancels.delete(cancel)
           resolve()

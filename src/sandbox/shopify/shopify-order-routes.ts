@@ -183,8 +183,9 @@ export function mountOrderRoutes(router: AdminRouter, deps: ShopifyAdminDeps): v
       }
       const email = body.customer.email
       const holder = typeof email === 'string' ? store.customerByEmail(email) : undefined
-      if (holder && holder !== customer)
+      if (holder && holder !== customer) {
         return shopifyErrors.invalid(422, { email: ['has already been taken'] })
+      }
       store.touch(customer, pick(body.customer, CUSTOMER_EDITABLE))
       ledger.recordEffect({ recordType: 'customer', key: String(customer.id) }, 'update')
       deps.emit('customers/update', customer.body, customer.id)

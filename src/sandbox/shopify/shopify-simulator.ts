@@ -1,7 +1,6 @@
 /** @module sandbox/shopify/shopify-simulator — a Shopify shop on its own port: Admin REST with the leaky bucket, storefront orders, signed webhooks with retries. */
 
 import { randomBytes } from 'node:crypto'
-import type { FastifyError } from 'fastify'
 import { EffectsLedger } from '../kit/effects-ledger.ts'
 import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
 import { NO_FAULTS, parseScenario } from '../kit/fault-script.ts'
@@ -11,7 +10,6 @@ import type { RequestLogEntry } from '../kit/request-log.ts'
 import { mountScenarioRoutes, ScenarioControl } from '../kit/scenario-router.ts'
 import type { ScenarioState } from '../kit/scenario-router.ts'
 import { randomSeed } from '../kit/seeded-random.ts'
-import { sendSim } from '../kit/sim-response.ts'
 import { createSimulatorServer } from '../kit/simulator-server.ts'
 import { adminRouter } from './shopify-admin-api.ts'
 import { shopifyErrors, shopifyFaultRenderer } from './shopify-errors.ts'
@@ -128,7 +126,14 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
   if (!initial.ok) throw new Error(`invalid Shopify scenario: ${initial.error}`)
 
   let secret = initialSecret
-  const server = createSimulatorServer()
+  const server = createSimulatorServer({
+    parseJson,
+    errors: {
+      badRequest: () => shopifyErrors.badRequest(),
+      notFound: () => shopifyErrors.notFound(),
+      internal: () => shopifyErrors.internal(),
+    },
+  })
   const { app } = server
   const control = new ScenarioControl(initial.scenario, CAPS)
   const ledger = new EffectsLedger(now)
@@ -168,35 +173,6 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
     seed,
   )
   for (const subscriber of options.webhookSubscribers ?? []) subscriptions.addConfig(subscriber)
-
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body)
-    if (text.trim() === '') return done(null, undefined)
-    try {
-      done(null, parseJson(text))
-    } catch (error) {
-      done(
-        Object.assign(error instanceof Error ? error : new Error(String(error)), {
-          statusCode: 400,
-        }),
-        undefined,
-      )
-    }
-  })
-  app.setErrorHandler((error: FastifyError, _request, reply) =>
-    sendSim(
-      reply,
-      error.statusCode !== undefined && error.statusCode < 500
-        ? shopifyErrors.badRequest()
-        : shopifyErrors.internal(),
-    ),
-  )
-  app.setNotFoundHandler((request, reply) =>
-    request.url.startsWith('/__sim')
-      ? reply.code(404).send({ error: 'no such /__sim route' })
-      : sendSim(reply, shopifyErrors.notFound()),
-  )
 
   const tracker = trackRequests(app, {
     ledger,

@@ -194,8 +194,9 @@ export class WebhookDispatcher {
   }
 
   #afterScheduledAttempt(delivery: Delivery): void {
-    if (delivery.state !== 'pending' || this.#deliveries.get(delivery.webhookId) !== delivery)
+    if (delivery.state !== 'pending' || this.#deliveries.get(delivery.webhookId) !== delivery) {
       return
+    }
     if (delivery.retriesUsed >= this.#o.maxRetries) {
       delivery.state = 'abandoned'
       delivery.nextAttemptAt = null

@@ -4,14 +4,18 @@ import tseslint from 'typescript-eslint'
 
 const concreteDrivers = ['pg', 'pg-*', '@electric-sql/*', 'kysely', 'kysely/*']
 const httpFrameworks = ['fastify', 'fastify/*', '@fastify/*', 'undici', 'undici/*']
-const edges = ['**/connectors/**', '**/gateway/**', '**/sandbox/**', '**/server/**', '**/cli/**', '**/flows/**']
+const edges = [
+  '**/connectors/**',
+  '**/gateway/**',
+  '**/sandbox/**',
+  '**/server/**',
+  '**/cli/**',
+  '**/flows/**',
+]
 const storeImpls = ['**/store-sql/**', '**/store-postgres/**', '**/store-embedded/**']
 
 /** Builds a no-restricted-imports rule from forbidden module groups. */
-const forbid = (message, ...groups) => [
-  'error',
-  { patterns: [{ group: groups.flat(), message }] },
-]
+const forbid = (message, ...groups) => ['error', { patterns: [{ group: groups.flat(), message }] }]
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.syncline/**', 'bench/peers/**', 'coverage/**'] },
@@ -26,7 +30,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // Tests and simulators handle untyped JSON from the wire on purpose; the canonical model validates it.
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -34,7 +41,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       // Template literals with numbers are how log lines and URLs are built here.
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       curly: ['error', 'multi-line'],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
@@ -42,6 +52,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { URL: 'readonly', console: 'readonly', process: 'readonly' },
+    },
   },
   // The dependency rule (docs/architecture.md): dependencies point inward.
   {
@@ -65,7 +79,15 @@ export default tseslint.config(
         'Connectors import only the core (errors, canonical, clock, engine types); never storage, the gateway, the server or the sandbox.',
         concreteDrivers,
         ['fastify', 'fastify/*'],
-        ['**/store-sql/**', '**/store-postgres/**', '**/store-embedded/**', '**/gateway/**', '**/server/**', '**/cli/**', '**/sandbox/**'],
+        [
+          '**/store-sql/**',
+          '**/store-postgres/**',
+          '**/store-embedded/**',
+          '**/gateway/**',
+          '**/server/**',
+          '**/cli/**',
+          '**/sandbox/**',
+        ],
       ),
     },
   },
@@ -74,7 +96,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbid(
         'Simulators share no code with the hub: they stand in for the real vendors, so a bug in a connector is not mirrored by the simulator.',
-        ['**/engine/**', '**/connectors/**', '**/store/**', '**/store-*/**', '**/gateway/**', '**/server/**', '**/flows/**', '**/canonical/**'],
+        [
+          '**/engine/**',
+          '**/connectors/**',
+          '**/store/**',
+          '**/store-*/**',
+          '**/gateway/**',
+          '**/server/**',
+          '**/flows/**',
+          '**/canonical/**',
+        ],
       ),
     },
   },

@@ -107,34 +107,53 @@ export function createRunContext(
 
     let sent = false
     try {
-      deps.gates.checkKey(spec.target, spec.businessKey)
-      const outcome = await deps.gates.run(spec.target, signal, async () => {
-        if (inDoubt) {
-          const found = await spec.lookup({ signal })
-          if (found !== null) return { result: found, resolvedByLookup: true }
-        }
-        fenced(
-          await deps.store.stepStart({
-            ...lease,
-            now: deps.clock.now(),
-            name,
-            kind: 'delivery',
-            idempotencyKey,
-            target: spec.target,
-            operation: spec.operation,
-          }),
-        )
-        sent = true
-        return { result: await spec.perform({ idempotencyKey, signal }), resolvedByLookup: false }
-      })
+      const outcome = await deps.gates.runForKey(
+        spec.target,
+        spec.businessKey,
+        signal,
+        async () => {
+          // Checked while holding the slot, right before sending, so a Retry-After that another
+          // run received while this one waited for a slot is still honoured.
+          deps.gates.checkKey(spec.target, spec.businessKey)
+          if (inDoubt) {
+            const found = await spec.lookup({ signal })
+            if (found !== null) return { result: found, resolvedByLookup: true }
+          }
+          fenced(
+            await deps.store.stepStart({
+              ...lease,
+              now: deps.clock.now(),
+              name,
+              kind: 'delivery',
+              idempotencyKey,
+              target: spec.target,
+              operation: spec.operation,
+            }),
+          )
+          sent = true
+          try {
+            return {
+              result: await spec.perform({ idempotencyKey, signal }),
+              resolvedByLookup: false,
+            }
+          } catch (error) {
+            // Recorded before the slot is released, so the next waiter already sees the hold.
+            if (
+              HubError.is(error) &&
+              error.type === 'throttled' &&
+              error.retryAfterMs !== undefined
+            ) {
+              deps.gates.holdKey(spec.target, spec.businessKey, error.retryAfterMs)
+            }
+            throw error
+          }
+        },
+      )
       return await complete(outcome.result, outcome.resolvedByLookup)
     } catch (error) {
       // Nothing was sent in this invocation (circuit open, no slot, lookup failed): the step keeps
       // the state it had, so an earlier doubt is still resolved by a lookup next time.
       if (error instanceof LeaseLostError || !sent) throw error
-      if (HubError.is(error) && error.type === 'throttled' && error.retryAfterMs !== undefined) {
-        deps.gates.holdKey(spec.target, spec.businessKey, error.retryAfterMs)
-      }
       const doubtful = outcomeMayHaveApplied(error)
       if (doubtful) deps.observer.inDoubt({ ...eventBase, step: name, target: spec.target })
       fenced(

@@ -12,6 +12,12 @@ import { ConcurrencyGovernor } from './concurrency-governor.ts'
 export interface TargetLimits {
   /** Calls in flight at once to this target, across every flow. */
   concurrency: number
+  /**
+   * After a call whose outcome is unknown (we gave up waiting, or the connection dropped), the
+   * target may still be working on it and counting it against its own limit: keep the slot this
+   * long before handing it to the next call.
+   */
+  inDoubtReleaseMs?: number
   circuit?: Partial<CircuitBreakerOptions>
 }
 
@@ -26,9 +32,12 @@ export class CircuitOpenError extends HubError {
   }
 }
 
+const DEFAULT_IN_DOUBT_RELEASE_MS = 250
+
 interface Gate {
   governor: ConcurrencyGovernor
   breaker: CircuitBreaker
+  inDoubtReleaseMs: number
 }
 
 export class TargetGates {
@@ -36,6 +45,8 @@ export class TargetGates {
   readonly #observer: EngineObserver
   readonly #defaults: TargetLimits
   readonly #gates = new Map<string, Gate>()
+  /** `target|businessKey` → the tail of the queue of calls about that key. */
+  readonly #keyQueues = new Map<string, Promise<void>>()
   /** `target|businessKey` → epoch ms before which nobody may call about that key again. */
   readonly #holds = new Map<string, number>()
 
@@ -49,6 +60,7 @@ export class TargetGates {
   configure(target: string, limits: TargetLimits): void {
     const gate = this.#gate(target, limits)
     gate.governor.setLimit(limits.concurrency)
+    if (limits.inDoubtReleaseMs !== undefined) gate.inDoubtReleaseMs = limits.inDoubtReleaseMs
   }
 
   governor(target: string): ConcurrencyGovernor {
@@ -95,6 +107,32 @@ export class TargetGates {
   }
 
   /**
+   * Runs `call` as the only call in flight about `businessKey` at this target. Two runs touching
+   * the same record (two orders of one customer) then never race each other at the target, and a
+   * Retry-After one of them receives is recorded before the other may send.
+   */
+  async runForKey<T>(
+    target: string,
+    businessKey: string,
+    signal: AbortSignal,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    const key = `${target}|${businessKey}`
+    const previous = this.#keyQueues.get(key) ?? Promise.resolve()
+    let done!: () => void
+    const mine = new Promise<void>((resolve) => (done = resolve))
+    const tail = previous.then(() => mine)
+    this.#keyQueues.set(key, tail)
+    try {
+      await waitOrAbort(previous, signal)
+      return await this.run(target, signal, call)
+    } finally {
+      done()
+      if (this.#keyQueues.get(key) === tail) this.#keyQueues.delete(key)
+    }
+  }
+
+  /**
    * Runs `call` holding one of the target's slots, through its breaker. Failures that say
    * nothing about the target's health (validation, conflict, auth) do not trip the breaker.
    */
@@ -103,6 +141,7 @@ export class TargetGates {
     const permit = gate.breaker.permit()
     if (!permit.allowed) throw new CircuitOpenError(target, permit.retryAfterMs)
     let release: (() => void) | undefined
+    let holdMs = 0
     try {
       release = await gate.governor.acquire(signal)
       const result = await call()
@@ -112,9 +151,12 @@ export class TargetGates {
       if (release === undefined) gate.breaker.release(permit.probe)
       else if (countsAgainstTarget(error)) gate.breaker.failure(permit.probe)
       else gate.breaker.release(permit.probe)
+      if (HubError.is(error) && error.type === 'unknown_outcome') holdMs = gate.inDoubtReleaseMs
       throw error
     } finally {
-      release?.()
+      // Real time, not the engine clock: this models the target's sockets, not business time.
+      if (release !== undefined && holdMs > 0) setTimeout(release, holdMs).unref()
+      else release?.()
     }
   }
 
@@ -124,6 +166,7 @@ export class TargetGates {
       const options = { ...defaultCircuitBreakerOptions, ...limits.circuit }
       gate = {
         governor: new ConcurrencyGovernor(limits.concurrency),
+        inDoubtReleaseMs: limits.inDoubtReleaseMs ?? DEFAULT_IN_DOUBT_RELEASE_MS,
         breaker: new CircuitBreaker(this.#clock, options, (state) =>
           this.#observer.circuit({ target, state }),
         ),
@@ -137,4 +180,17 @@ export class TargetGates {
 function countsAgainstTarget(error: unknown): boolean {
   if (!HubError.is(error)) return true
   return error.type === 'retryable' || error.type === 'unknown_outcome'
+}
+
+/** Waits for `turn`, or rejects as soon as `signal` aborts (the queue still advances behind us). */
+function waitOrAbort(turn: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted()
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    void turn.then(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    })
+  })
 }

@@ -1,4 +1,5 @@
 /** @module engine/worker-loop — claims runs in batches and executes them with bounded concurrency. */
+import { setMaxListeners } from 'node:events'
 import type { ClaimedRun, Store } from '../store/store-contract.ts'
 import type { FlowDefinition } from './flow-definition.ts'
 import { executeRun, type RunExecutorDeps } from './run-executor.ts'
@@ -26,6 +27,8 @@ export class WorkerLoop {
   #loop: Promise<void> | undefined
 
   constructor(deps: RunExecutorDeps, flows: FlowDefinition[], options: WorkerOptions) {
+    // Every run in flight listens for the stop signal: that is `concurrency` listeners, not a leak.
+    setMaxListeners(0, this.#stop.signal)
     this.#deps = deps
     this.#flows = new Map(flows.map((f) => [f.name, f]))
     this.#options = options

@@ -1,7 +1,7 @@
 /** @module store-embedded/embedded-store — the shared SQL store over PGlite files in a local folder. */
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import type { Database } from '../store-sql/database-schema.ts'
 import { createSqlStore } from '../store-sql/sql-store.ts'
 import type { Store } from '../store/store-contract.ts'
@@ -17,6 +17,25 @@ export interface EmbeddedStoreOptions {
 export const PGDATA_SUBDIR = 'pgdata'
 
 const INT8_OID = 20
+
+/** How often the planner's statistics are refreshed; PGlite runs no autovacuum daemon. */
+const ANALYZE_EVERY_MS = 5_000
+
+/**
+ * PostgreSQL's autovacuum keeps planner statistics current; PGlite has no background workers, so
+ * without this the planner keeps believing the queue tables are empty and picks nested-loop plans
+ * that turn the claim query quadratic in the backlog (measured: 23 ms per claim at 300 runs).
+ */
+function keepStatisticsFresh(db: Kysely<Database>): NodeJS.Timeout {
+  const analyze = (): void => {
+    sql`analyze flow_runs, flow_steps, inbox_messages, dead_letters`.execute(db).catch(() => {
+      // Best effort: a closed store or a transient error only delays the next refresh.
+    })
+  }
+  const timer = setInterval(analyze, ANALYZE_EVERY_MS)
+  timer.unref()
+  return timer
+}
 
 /**
  * Takes the folder lock first: two PGlite instances on one folder would corrupt it, and PGlite
@@ -35,11 +54,15 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     // Session setting on PGlite's only session: a commit returns only after its WAL is written.
     await pglite.exec('set synchronous_commit = on')
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+    const statistics = keepStatisticsFresh(db)
     return createSqlStore({
       driver: 'embedded',
       db,
       schema: 'public',
-      onClose: () => lock.release(),
+      onClose: async () => {
+        clearInterval(statistics)
+        await lock.release()
+      },
     })
   } catch (error) {
     if (pglite !== undefined && !pglite.closed) await pglite.close().catch(() => undefined)

@@ -3,7 +3,10 @@
  * gateway → engine → NetSuite simulator. Done-when 2, 3 and 6 of the spine issue.
  */
 import { createHmac, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseHubConfig } from '../../src/server/hub-config.ts'
+import { startHub } from '../../src/server/hub-main.ts'
 import { postgresForTests } from '../support/postgres-availability.ts'
 import { startHarness, waitFor, type Harness } from '../support/hub-harness.ts'
 
@@ -138,9 +141,6 @@ describe('webhook secret rotation', () => {
     const shopify = (h.configJson.connections as { shopify: { demo: Record<string, unknown> } })
       .shopify.demo
     const rotatedAt = Date.now() - 10 * 60_000
-    const { parseHubConfig } = await import('../../src/server/hub-config.ts')
-    const { startHub } = await import('../../src/server/hub-main.ts')
-    const { join } = await import('node:path')
     const config = (window: number) =>
       parseHubConfig({
         ...h.configJson,
@@ -216,9 +216,7 @@ async function stats(h: Harness): Promise<{ inboxMessages: number }> {
   return (await (await fetch(`${h.hub.url}/api/v1/stats`)).json()) as { inboxMessages: number }
 }
 
-async function deadLetters(
-  h: Harness,
-): Promise<
+async function deadLetters(h: Harness): Promise<
   Array<{
     runId: string
     businessKey: string

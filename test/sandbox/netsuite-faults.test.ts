@@ -161,6 +161,20 @@ describe('NetSuite concurrency limit', () => {
   })
 })
 
+describe('NetSuite concurrency measurement', () => {
+  it("does not count a request whose caller timed out against the caller's next request", async () => {
+    sim.setScenario({ latencyMs: { min: 200, max: 200 } })
+    // Each call times out on the client, which then sends the next one at once.
+    for (let i = 0; i < 30; i++) {
+      await fetch(`${sim.baseUrl}${R}/inventoryItem/eid:SKU-2`, {
+        headers: { authorization: `Bearer ${ns.token}` },
+        signal: AbortSignal.timeout(20),
+      }).catch(() => undefined)
+    }
+    expect(sim.ledger().concurrency).toMatchObject({ max: 1, rejected: 0 })
+  })
+})
+
 describe('NetSuite idempotency modes', () => {
   it('naive: a retried create after a dropped answer meets DUP_RCRD', async () => {
     sim.setScenario({ sequence: ['commitThenDrop'] })

@@ -40,8 +40,9 @@ export function harnessConfig(
 ) {
   const shopify = sandbox.simulators.find((s) => s.name === 'shopify')
   const netsuite = sandbox.simulators.find((s) => s.name === 'netsuite')
-  if (shopify?.name !== 'shopify' || netsuite?.name !== 'netsuite')
+  if (shopify?.name !== 'shopify' || netsuite?.name !== 'netsuite') {
     throw new Error('sandbox incomplete')
+  }
   return {
     connections: {
       shopify: {

@@ -65,8 +65,17 @@ export async function httpExchange(req: HttpExchangeRequest): Promise<HttpExchan
       },
     )
   }
-  const deadline = AbortSignal.timeout(req.timeoutMs)
-  const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline
+  // One controller for both causes, with the caller's listener removed afterwards: Node 20's
+  // AbortSignal.any leaves a listener on the caller's long-lived signal for every request.
+  const controller = new AbortController()
+  const deadline = { aborted: false }
+  const timer = setTimeout(() => {
+    deadline.aborted = true
+    controller.abort(new DOMException('request deadline passed', 'TimeoutError'))
+  }, req.timeoutMs)
+  const onCallerAbort = (): void => controller.abort(req.signal?.reason)
+  req.signal?.addEventListener('abort', onCallerAbort, { once: true })
+  const signal = controller.signal
   try {
     const response = await request(req.url, {
       method: req.method,
@@ -93,6 +102,9 @@ export async function httpExchange(req: HttpExchangeRequest): Promise<HttpExchan
       abortedByCaller,
       cause: error,
     })
+  } finally {
+    clearTimeout(timer)
+    req.signal?.removeEventListener('abort', onCallerAbort)
   }
 }
 

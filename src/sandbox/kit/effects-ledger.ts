@@ -129,7 +129,11 @@ export class EffectsLedger {
 
   requestArrived(): void {
     this.#inFlight += 1
-    this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight)
+  }
+
+  /** Reports how many requests overlapped one arrival (itself included), for the peak. */
+  observeConcurrency(overlapping: number): void {
+    this.#maxInFlight = Math.max(this.#maxInFlight, overlapping)
   }
 
   requestEnded(): void {

@@ -132,14 +132,31 @@ export interface TrackingOptions {
 export function trackRequests(app: FastifyInstance, options: TrackingOptions): RequestTracker {
   const { ledger, log, now } = options
   const live = new WeakMap<IncomingMessage, LiveEntry>()
+  const inFlight = new Set<LiveEntry>()
   app.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?', 1)[0] ?? request.url
     if (!options.isVendorPath(path)) return done()
     const entry = log.start(request.method, path, now())
     live.set(request.raw, entry)
+    const others = [...inFlight]
+    inFlight.add(entry)
     ledger.requestArrived()
+    // The peak is settled one timer turn later. A caller that times out closes its socket and
+    // sends its next request at once; both can reach us in the same I/O batch, new request first.
+    // Requests whose caller closed by then ended no later than this arrival, so they do not
+    // count against it; answers we sent meanwhile do, since we were still working on them.
+    let observed = false
+    const observe = (): void => {
+      if (observed) return
+      observed = true
+      ledger.observeConcurrency(others.filter((o) => o.outcome !== 'client-closed').length + 1)
+    }
+    setTimeout(observe, 0).unref()
     // 'close' fires both after a finished response and when the connection dies first.
     reply.raw.once('close', () => {
+      // A quick answer may beat the timer; observe before the caller can read the ledger.
+      observe()
+      inFlight.delete(entry)
       entry.endedAt = now()
       if (reply.raw.writableFinished) {
         entry.outcome = 'responded'

@@ -30,7 +30,8 @@ export interface SimulatorServer {
   readonly baseUrl: string
 }
 
-const isSimPath = (url: string): boolean => url === '/__sim' || url.startsWith('/__sim/') || url.startsWith('/__sim?')
+const isSimPath = (url: string): boolean =>
+  url === '/__sim' || url.startsWith('/__sim/') || url.startsWith('/__sim?')
 
 export function createSimulatorServer(options: SimulatorServerOptions): SimulatorServer {
   const app = Fastify({
@@ -49,14 +50,20 @@ export function createSimulatorServer(options: SimulatorServerOptions): Simulato
       done(null, parse(text))
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      done(Object.assign(new Error(`invalid JSON body: ${message}`), { statusCode: 400 }), undefined)
+      done(
+        Object.assign(new Error(`invalid JSON body: ${message}`), { statusCode: 400 }),
+        undefined,
+      )
     }
   })
   // /__sim is our own API and answers plainly; everything else answers as the vendor would.
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500
     if (isSimPath(request.url)) return reply.code(status).send({ error: error.message })
-    return sendSim(reply, status < 500 ? options.errors.badRequest(error.message) : options.errors.internal())
+    return sendSim(
+      reply,
+      status < 500 ? options.errors.badRequest(error.message) : options.errors.internal(),
+    )
   })
   app.setNotFoundHandler((request, reply) =>
     isSimPath(request.url)

@@ -4,11 +4,9 @@ import { randomBytes } from 'node:crypto'
 import { EffectsLedger } from '../kit/effects-ledger.ts'
 import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
 import { NO_FAULTS, parseScenario } from '../kit/fault-script.ts'
-import type { Scenario, ScenarioCapabilities, ScenarioInput } from '../kit/fault-script.ts'
+import type { Scenario, ScenarioCapabilities } from '../kit/fault-script.ts'
 import { RequestLog, trackRequests } from '../kit/request-log.ts'
-import type { RequestLogEntry } from '../kit/request-log.ts'
 import { mountScenarioRoutes, ScenarioControl } from '../kit/scenario-router.ts'
-import type { ScenarioState } from '../kit/scenario-router.ts'
 import { randomSeed } from '../kit/seeded-random.ts'
 import { createSimulatorServer } from '../kit/simulator-server.ts'
 import { adminRouter } from './shopify-admin-api.ts'
@@ -23,66 +21,11 @@ import type { Resource } from './shopify-store.ts'
 import { WebhookDispatcher } from './shopify-webhook-dispatcher.ts'
 import { mountWebhookRoutes } from './shopify-webhook-routes.ts'
 import { WebhookSubscriptions } from './shopify-webhook-subscriptions.ts'
-import type { ConfigSubscriber } from './shopify-webhook-subscriptions.ts'
 import { parseJson, recentVersions, toId, toJson } from './shopify-wire.ts'
 import { SHOPIFY_VENDOR_ROUTES } from './shopify-vendor-routes.ts'
+import type { ShopifySimulator, ShopifySimulatorOptions } from './shopify-simulator-options.ts'
 
-export interface ShopifySimulatorOptions {
-  readonly host?: string
-  /** 0 (default) picks a free port. */
-  readonly port?: number
-  readonly shopDomain?: string
-  /** Latest stable version served; default 2026-01. */
-  readonly apiVersion?: string
-  /** Versions served as asked; others fall forward to the oldest. Default: apiVersion and the three before it. */
-  readonly supportedApiVersions?: readonly string[]
-  readonly accessToken?: string
-  readonly webhookSecret?: string
-  /** App-config subscribers, so the hub is subscribed from the start. */
-  readonly webhookSubscribers?: readonly ConfigSubscriber[]
-  /** Delay before each retry, ms. Default 1,2,4,…,128 s: Shopify's 4 hours compressed for a demo. */
-  readonly webhookRetryScheduleMs?: readonly number[]
-  /** Default 8, as Shopify. */
-  readonly webhookMaxRetries?: number
-  /** Deliveries on the wire at once; default 16. */
-  readonly webhookConcurrency?: number
-  /** Default 1000 ms connect, 5000 ms total, as Shopify. */
-  readonly webhookTimeouts?: { readonly connectMs?: number; readonly totalMs?: number }
-  /** Leaky bucket; default 40 requests, leaking 2/s (standard plan). */
-  readonly bucketSize?: number
-  readonly leakPerSecond?: number
-  /** Shop time zone offset for timestamps; default −300 (UTC−05:00). */
-  readonly utcOffsetMinutes?: number
-  readonly currency?: string
-  /** Seed for the fault stream and for generated order contents; random (and reported) when omitted. */
-  readonly seed?: number
-  readonly scenario?: ScenarioInput
-  readonly now?: () => number
-}
-
-export interface ShopifySimulator extends ShopifySimOperations {
-  readonly name: 'shopify'
-  readonly shopDomain: string
-  readonly apiVersion: string
-  readonly accessToken: string
-  /** The current app secret (changes on rotation). */
-  readonly webhookSecret: string
-  readonly baseUrl: string
-  readonly scenarioUrl: string
-  start(): Promise<string>
-  stop(): Promise<void>
-  scenario(): ScenarioState
-  setScenario(input: ScenarioInput): ScenarioState
-  ledger(): LedgerSnapshot
-  requests(afterSeq?: number): RequestLogEntry[]
-  /** Orders as stored (ids are bigint); `orderJson` gives the exact wire text. */
-  orders(): Resource[]
-  orderJson(orderId: string): string | undefined
-  /** Resolves when no webhook delivery is pending; rejects after `timeoutMs` (default 30 s). */
-  deliveriesSettled(timeoutMs?: number): Promise<void>
-  /** Shop data, deliveries, default scenario, ledger, log, bucket and secret back to the start; configured subscribers kept. */
-  reset(): void
-}
+export type { ShopifySimulator, ShopifySimulatorOptions } from './shopify-simulator-options.ts'
 
 /** Shopify has no NetSuite-style 400 limit, no account concurrency cap and no REST idempotency key. */
 const CAPS: ScenarioCapabilities = {

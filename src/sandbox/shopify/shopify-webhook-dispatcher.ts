@@ -2,6 +2,7 @@
 
 import { createHmac, randomUUID } from 'node:crypto'
 import { Agent, request } from 'undici'
+import { ConcurrencyLimiter } from '../kit/concurrency-limiter.ts'
 import type { WebhookSubscription } from './shopify-webhook-subscriptions.ts'
 
 export type DeliveryState = 'pending' | 'delivered' | 'abandoned'
@@ -71,16 +72,17 @@ interface Delivery {
 export class WebhookDispatcher {
   readonly #o: DispatcherOptions
   readonly #agent: Agent
+  readonly #limiter: ConcurrencyLimiter
   readonly #stop = new AbortController()
   #deliveries = new Map<string, Delivery>()
-  #active = 0
-  #waiting: (() => void)[] = []
   #busy = 0
   #idleWaiters: (() => void)[] = []
 
   constructor(options: DispatcherOptions) {
     this.#o = options
     this.#agent = new Agent({ connect: { timeout: options.connectTimeoutMs } })
+    // A burst of thousands of orders must not open thousands of sockets.
+    this.#limiter = new ConcurrencyLimiter(options.concurrency)
   }
 
   /**
@@ -215,10 +217,25 @@ export class WebhookDispatcher {
   }
 
   async #attempt(delivery: Delivery, kind: DeliveryAttempt['kind']): Promise<void> {
-    await this.#slot()
+    const { started, status, error } = await this.#limiter.run(() => this.#send(delivery))
+    if (this.#stop.signal.aborted) return
+    const at = new Date(started).toISOString()
+    delivery.history.push({ kind, at, status, error, durationMs: this.#o.now() - started })
+    const ok = error === null && status !== null && status >= 200 && status < 300
+    if (ok && delivery.state !== 'delivered') {
+      delivery.state = 'delivered'
+      delivery.deliveredAt = this.#o.now()
+      delivery.nextAttemptAt = null
+      if (delivery.timer) clearTimeout(delivery.timer)
+      delivery.timer = null
+    }
+  }
+
+  /** One POST of the stored bytes; any non-answer (refused, reset, timed out) becomes `error`. */
+  async #send(
+    delivery: Delivery,
+  ): Promise<{ started: number; status: number | null; error: string | null }> {
     const started = this.#o.now()
-    let status: number | null = null
-    let error: string | null = null
     try {
       const signal = AbortSignal.any([
         this.#stop.signal,
@@ -231,44 +248,11 @@ export class WebhookDispatcher {
         dispatcher: this.#agent,
         signal,
       })
-      status = response.statusCode
       await response.body.dump({ limit: 1024 * 1024, signal })
+      return { started, status: response.statusCode, error: null }
     } catch (cause) {
-      error = describe(cause)
-    } finally {
-      this.#release()
+      return { started, status: null, error: describe(cause) }
     }
-    if (this.#stop.signal.aborted) return
-    const ok = error === null && status !== null && status >= 200 && status < 300
-    delivery.history.push({
-      kind,
-      at: new Date(started).toISOString(),
-      status,
-      error,
-      durationMs: this.#o.now() - started,
-    })
-    if (ok && delivery.state !== 'delivered') {
-      delivery.state = 'delivered'
-      delivery.deliveredAt = this.#o.now()
-      delivery.nextAttemptAt = null
-      if (delivery.timer) clearTimeout(delivery.timer)
-      delivery.timer = null
-    }
-  }
-
-  /** A simple semaphore: a burst of thousands of orders must not open thousands of sockets. */
-  #slot(): Promise<void> {
-    if (this.#active < this.#o.concurrency) {
-      this.#active += 1
-      return Promise.resolve()
-    }
-    return new Promise((resolve) => this.#waiting.push(resolve))
-  }
-
-  #release(): void {
-    const next = this.#waiting.shift()
-    if (next) next()
-    else this.#active -= 1
   }
 
   #isIdle(): boolean {

@@ -49,3 +49,17 @@ export const silentObserver: EngineObserver = {
   completed: () => {},
   circuit: () => {},
 }
+
+/** One observer that forwards every event to each of `observers`, in order. */
+export function combineObservers(...observers: EngineObserver[]): EngineObserver {
+  return {
+    ingested: (e) => observers.forEach((o) => o.ingested(e)),
+    duplicate: (e) => observers.forEach((o) => o.duplicate(e)),
+    delivered: (e) => observers.forEach((o) => o.delivered(e)),
+    inDoubt: (e) => observers.forEach((o) => o.inDoubt(e)),
+    retried: (e) => observers.forEach((o) => o.retried(e)),
+    deadLettered: (e) => observers.forEach((o) => o.deadLettered(e)),
+    completed: (e) => observers.forEach((o) => o.completed(e)),
+    circuit: (e) => observers.forEach((o) => o.circuit(e)),
+  }
+}

@@ -11,7 +11,7 @@ export interface EngineSummary {
   /** Inbound messages committed (duplicates excluded). */
   received: number
   duplicates: number
-  /** Delivery steps that reached their target. */
+  /** Runs that finished: every delivery of the message reached its target (an order landed). */
   delivered: number
   /** Runs whose latest reported event is a retry: waiting for their next attempt now. */
   retrying: number
@@ -152,7 +152,6 @@ export function createEngineMetrics(
       duplicates.inc({ source: event.sourceSystem })
     },
     delivered(event) {
-      totals.delivered += 1
       delivered.inc({ target: event.target })
       deliveryLatency.observe({ target: event.target }, event.durationMs / 1000)
     },
@@ -173,6 +172,7 @@ export function createEngineMetrics(
       deadLettered.inc({ flow: event.flowName, error_type: event.error.type })
     },
     completed(event) {
+      totals.delivered += 1
       retryingRuns.delete(event.runId)
       window.record(event.propagationMs)
       propagation.observe({ flow: event.flowName }, event.propagationMs / 1000)

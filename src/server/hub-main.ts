@@ -8,7 +8,9 @@ import { dirname, join, resolve } from 'node:path'
 import { pino, type DestinationStream } from 'pino'
 import { systemClock, type Clock } from '../clock/clock.ts'
 import { ShopifyAdminClient } from '../connectors/shopify/shopify-admin-client.ts'
+import { combineObservers } from '../engine/engine-observer.ts'
 import { HubEngine, type EngineOptions } from '../engine/hub-engine.ts'
+import { createEngineLogObserver } from '../observability/engine-log-observer.ts'
 import { buildGateway } from '../gateway/gateway-app.ts'
 import { createEngineMetrics } from '../observability/engine-metrics.ts'
 import { createLogger } from '../observability/logger-factory.ts'
@@ -59,7 +61,7 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
   const logger = createLogger({
     level: options.logLevel,
     destination: logDestination,
-    base: { service: 'syncline', tenantId: config.tenantId },
+    base: { service: 'syncline' },
   })
   const cleanup: Array<() => Promise<void> | void> = []
   const stopAll = async (): Promise<void> => {
@@ -95,7 +97,7 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
       flows,
       tenantId: config.tenantId,
       clock,
-      observer: metrics.observer,
+      observer: combineObservers(metrics.observer, createEngineLogObserver(logger)),
       ...definedOnly({
         concurrency: config.engine.concurrency,
         claimBatch: config.engine.claimBatch,

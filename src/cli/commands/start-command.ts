@@ -18,6 +18,7 @@ interface StartFlags {
   dataDir: string
   config?: string
   logLevel?: LogLevelName
+  logFile?: string
   allowUnsafeDurability: boolean
 }
 
@@ -47,6 +48,7 @@ export function toHubStartOptions(flags: StartFlags, io: CliIo): HubStartOptions
     dataDir: flags.dataDir,
     ...(flags.config === undefined ? {} : { configPath: flags.config }),
     logLevel: resolveLogLevel(flags.logLevel, io),
+    ...(flags.logFile === undefined ? {} : { logFile: flags.logFile }),
     allowUnsafeDurability: flags.allowUnsafeDurability,
   }
 }
@@ -57,6 +59,7 @@ const OPERATIONAL_ERRORS = new Set([
   'StoreLockedError',
   'StoreUnavailableError',
   'CliError',
+  'ConfigError',
 ])
 
 /** One line for an operational failure; anything else keeps its stack for the bug report. */
@@ -134,7 +137,7 @@ export function startCommand(io: CliIo, runtime: StartRuntime = processRuntime):
       new Option('--port <n>', 'port for webhooks and the API').argParser(parsePort).default(8080),
     )
     .option('--host <h>', 'interface to listen on', '127.0.0.1')
-    .option('--no-demo', 'do not load the demo connections and flows')
+    .option('--no-demo', 'run the hub and the sandbox without demo traffic')
     .option('--no-sandbox', 'do not start the vendor simulators')
     .option(
       '--database-url <url>',
@@ -142,6 +145,10 @@ export function startCommand(io: CliIo, runtime: StartRuntime = processRuntime):
     )
     .option('--data-dir <dir>', 'folder of the embedded store', DEFAULT_DATA_DIR)
     .option('--config <file>', 'JSON file with the connections to run')
+    .option(
+      '--log-file <file>',
+      'where JSON logs go; "-" for stdout (default: hub.log beside the data folder)',
+    )
     .addOption(
       new Option(
         '--log-level <level>',

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { ShopifyConnectionSpec } from '../connectors/shopify/shopify-spec.ts'
 import { NetSuiteConnectionSpec } from '../connectors/netsuite/netsuite-spec.ts'
-import { formatIssuePath } from '../connectors/shared/config-spec.ts'
+import { formatIssuePath } from '../connectors/config-spec.ts'
 
 const connectionName = z
   .string()

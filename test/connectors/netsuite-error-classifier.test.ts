@@ -8,7 +8,7 @@ import {
   matchNetSuiteRule,
 } from '../../src/connectors/netsuite/netsuite-error-classifier.ts'
 import type { NetSuiteFailure } from '../../src/connectors/netsuite/netsuite-error-classifier.ts'
-import { HttpTransportError } from '../../src/connectors/shared/http-exchange.ts'
+import { HttpTransportError } from '../../src/connectors/wire/http-exchange.ts'
 
 const now = Date.parse('2026-01-10T12:00:00Z')
 const errorBody = (code: string, path = 'entity', status = 400): string =>

@@ -1,5 +1,5 @@
 /** @module connectors/netsuite/netsuite-error-body — reads NetSuite's error body: `o:errorDetails` codes, paths and texts. */
-import { parseUntrustedJson } from '../shared/untrusted-json.ts'
+import { parseUntrustedJson } from '../wire/untrusted-json.ts'
 
 export interface NetSuiteErrorDetail {
   detail: string | undefined

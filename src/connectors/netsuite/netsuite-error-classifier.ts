@@ -2,8 +2,8 @@
 // The rules live in NETSUITE_ERROR_TABLE (re-exported here); this module applies the first matching row
 // and builds the HubError. Every HubError wraps what caused it; no message carries a credential.
 import { HubError } from '../../errors/hub-error.ts'
-import { headerValue } from '../shared/http-exchange.ts'
-import { parseRetryAfterMs } from '../shared/retry-after.ts'
+import { headerValue } from '../wire/http-exchange.ts'
+import { parseRetryAfterMs } from '../wire/retry-after.ts'
 import { parseNetSuiteErrorBody } from './netsuite-error-body.ts'
 import { NETSUITE_ERROR_TABLE, netSuiteFailureFacts } from './netsuite-error-table.ts'
 import type { NetSuiteErrorRule, NetSuiteFailure } from './netsuite-error-table.ts'

@@ -2,9 +2,9 @@
 // Data, not code paths: docs print the table, tests run every row's example, and the classifier applies
 // the first row that matches. Order matters: specific codes before the status rows that would catch them.
 import type { ErrorType } from '../../errors/hub-error.ts'
-import type { HttpHeaders } from '../shared/http-exchange.ts'
-import { networkFailureStage } from '../shared/network-failure.ts'
-import type { NetworkFailureStage } from '../shared/network-failure.ts'
+import type { HttpHeaders } from '../wire/http-exchange.ts'
+import { networkFailureStage } from '../wire/network-failure.ts'
+import type { NetworkFailureStage } from '../wire/network-failure.ts'
 import { parseNetSuiteErrorBody } from './netsuite-error-body.ts'
 
 /**

@@ -1,10 +1,10 @@
 /** @module connectors/shopify/shopify-error-classifier — Admin API responses and network failures → HubError. */
 import { HubError } from '../../errors/hub-error.ts'
 import type { ErrorType } from '../../errors/hub-error.ts'
-import { headerValue } from '../shared/http-exchange.ts'
-import type { HttpExchangeResponse } from '../shared/http-exchange.ts'
-import { networkFailureStage } from '../shared/network-failure.ts'
-import { parseRetryAfterMs } from '../shared/retry-after.ts'
+import { headerValue } from '../wire/http-exchange.ts'
+import type { HttpExchangeResponse } from '../wire/http-exchange.ts'
+import { networkFailureStage } from '../wire/network-failure.ts'
+import { parseRetryAfterMs } from '../wire/retry-after.ts'
 import { parseShopifyJson } from './shopify-json.ts'
 
 /** Shopify's REST bucket leaks 2 requests/s; one second frees at least one slot. */

@@ -1,5 +1,5 @@
 /** @module connectors/shopify/shopify-json — parses Shopify JSON without losing int64 ids or trusting its shape. */
-import { parseUntrustedJson, DEFAULT_MAX_JSON_DEPTH } from '../shared/untrusted-json.ts'
+import { parseUntrustedJson, DEFAULT_MAX_JSON_DEPTH } from '../wire/untrusted-json.ts'
 
 export const SHOPIFY_JSON_MAX_DEPTH = DEFAULT_MAX_JSON_DEPTH
 

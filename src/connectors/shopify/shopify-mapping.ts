@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import { Customer, Order } from '../../canonical/index.ts'
 import type { Address } from '../../canonical/index.ts'
 import { HubError } from '../../errors/hub-error.ts'
-import { formatIssuePath } from '../shared/config-spec.ts'
+import { formatIssuePath } from '../config-spec.ts'
 
 export const SHOPIFY_SYSTEM = 'shopify'
 

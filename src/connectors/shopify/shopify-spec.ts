@@ -6,8 +6,8 @@ import {
   documented,
   parseConnectorConfig,
   secretField,
-} from '../shared/config-spec.ts'
-import type { ConfigFieldReference } from '../shared/config-spec.ts'
+} from '../config-spec.ts'
+import type { ConfigFieldReference } from '../config-spec.ts'
 
 const HOUR_MS = 60 * 60 * 1000
 

@@ -1,4 +1,4 @@
-/** @module connectors/shared/untrusted-json — lossless, depth-bounded, pollution-proof JSON parsing for wire data. */
+/** @module connectors/wire/untrusted-json — lossless, depth-bounded, pollution-proof JSON parsing for wire data. */
 import { isSafeNumber, parse } from 'lossless-json'
 import { HubError } from '../../errors/hub-error.ts'
 

@@ -1,4 +1,4 @@
-/** @module connectors/shared/network-failure — was a failed request possibly seen by the server? */
+/** @module connectors/wire/network-failure — was a failed request possibly seen by the server? */
 import { ABORTED_BEFORE_SEND, HttpTransportError, findErrorCode } from './http-exchange.ts'
 
 /**

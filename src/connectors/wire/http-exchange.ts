@@ -1,4 +1,4 @@
-/** @module connectors/shared/http-exchange — one HTTP request/response with a deadline, and nothing else. */
+/** @module connectors/wire/http-exchange — one HTTP request/response with a deadline, and nothing else. */
 // Connectors classify failures themselves; this module only records the facts a classifier needs: the
 // error code from deep inside undici's error chain and which signal (ours or the caller's) fired.
 import { request } from 'undici'

@@ -1,4 +1,4 @@
-/** @module connectors/shared/retry-after — reads `Retry-After` in both of its RFC 9110 forms. */
+/** @module connectors/wire/retry-after — reads `Retry-After` in both of its RFC 9110 forms. */
 
 // Caps a hostile or buggy header (e.g. `Retry-After: 999999999`) so a run is parked for hours, not years.
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000

@@ -1,7 +1,7 @@
-/** @module connectors/shared/config-spec — connection configs as data: zod schemas that carry their own docs. */
+/** @module connectors/config-spec — connection configs as data: zod schemas that carry their own docs. */
 import { z } from 'zod'
-import { HubError } from '../../errors/hub-error.ts'
-import { Secret } from '../../secrets/secret-value.ts'
+import { HubError } from '../errors/hub-error.ts'
+import { Secret } from '../secrets/secret-value.ts'
 
 /** What a docs page says about one config field. Kept beside the schema so the two cannot drift. */
 export interface ConfigFieldDoc {

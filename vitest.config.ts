@@ -2,11 +2,30 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Two cores: integration files share PostgreSQL and the CPU, so run two files at a time.
-    maxWorkers: 2,
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit-and-integration',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          // Two cores: two files at a time share PostgreSQL and the CPU.
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // The end-to-end files each run a hub, simulators and thousands of orders: one at a
+          // time, so each measures the hub rather than its neighbour's load.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 })

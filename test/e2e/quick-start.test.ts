@@ -67,10 +67,11 @@ describe('quick start', () => {
     const runs = spawnSync(process.execPath, ['bin/syncline.js', 'runs', '--hub', url, '--json'], {
       encoding: 'utf8',
     })
-    expect(runs.status).toBe(0)
+    expect(runs.status, runs.stderr).toBe(0)
     const listed = JSON.parse(runs.stdout) as Array<{ state: string; businessKey: string }>
     expect(
       listed.some((r) => r.state === 'completed' && r.businessKey.startsWith('shopify:order:')),
+      runs.stdout,
     ).toBe(true)
     const dlq = spawnSync(process.execPath, ['bin/syncline.js', 'dlq', 'list', '--hub', url], {
       encoding: 'utf8',

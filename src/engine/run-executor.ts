@@ -54,6 +54,23 @@ export async function executeRun(
     attempt: run.attempt,
   }
   try {
+    if (run.attempt >= deps.retryPolicy.maxAttempts) {
+      // Only reachable through lost leases: each crash mid-run counted as an attempt.
+      const error = {
+        type: 'internal' as const,
+        message: `the run was interrupted ${run.attempt} times (worker crash or lost lease) without finishing`,
+      }
+      const reason = `gave up after ${run.attempt} attempts: ${error.message}`
+      const ok = await deps.store.runDeadLetter({
+        ...lease,
+        now: deps.clock.now(),
+        attempt: run.attempt,
+        reason,
+        error,
+      })
+      if (ok) deps.observer.deadLettered({ ...event, error, reason })
+      return
+    }
     const ctx = createRunContext(deps, run, controller.signal)
     let output
     try {

@@ -35,7 +35,7 @@ export class CircuitOpenError extends HubError {
 const DEFAULT_IN_DOUBT_RELEASE_MS = 250
 
 interface Gate {
-  governor: ConcurrencyGovernor
+  readonly governor: ConcurrencyGovernor
   breaker: CircuitBreaker
   inDoubtReleaseMs: number
 }
@@ -60,6 +60,15 @@ export class TargetGates {
   configure(target: string, limits: TargetLimits): void {
     const gate = this.#gate(target, limits)
     gate.governor.setLimit(limits.concurrency)
+    // A gate may exist already (anything that touched the target creates it): new circuit
+    // options replace its breaker rather than being silently ignored.
+    if (limits.circuit !== undefined) {
+      gate.breaker = new CircuitBreaker(
+        this.#clock,
+        { ...defaultCircuitBreakerOptions, ...limits.circuit },
+        (state) => this.#observer.circuit({ target, state }),
+      )
+    }
     if (limits.inDoubtReleaseMs !== undefined) gate.inDoubtReleaseMs = limits.inDoubtReleaseMs
   }
 

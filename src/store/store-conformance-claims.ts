@@ -217,7 +217,9 @@ export function describeIngestAndClaim(ctx: ConformanceContext): void {
       const held = await claimOne(ctx.store, tenantId, T0, { workerId: 'w1', leaseMs: 1_000 })
       expect(await claim(ctx.store, tenantId, T0 + 999, { workerId: 'w2' })).toEqual([])
       const taken = await claimOne(ctx.store, tenantId, T0 + 1_000, { workerId: 'w2' })
-      expect(taken).toMatchObject({ id: held.id, state: 'running', leaseVersion: 2 })
+      // The lost lease counts as an attempt: a run that keeps killing workers is not retried forever.
+      expect(held.attempt).toBe(0)
+      expect(taken).toMatchObject({ id: held.id, state: 'running', leaseVersion: 2, attempt: 1 })
       expect(await ctx.store.runHeartbeat({ ...lease(held, T0 + 1_001), leaseMs: LEASE_MS })).toBe(
         false,
       )

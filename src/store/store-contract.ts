@@ -67,7 +67,7 @@ export interface RunRecord {
   /** Runs with the same business key execute one at a time, in arrival order. */
   businessKey: string
   state: RunState
-  /** Attempts that failed so far (throttling does not count). */
+  /** Attempts that failed so far, including ones lost with their lease (throttling does not count). */
   attempt: number
   nextRunAt: number
   createdAt: number

@@ -94,32 +94,26 @@ describeOnStores('engine target gates', pgUrl, (bench) => {
   })
 
   describe('configuration', () => {
-    // Engine bug (reported, not fixed here): TargetGates.configure applies `concurrency` and
-    // `inDoubtReleaseMs` to an existing gate but silently drops `circuit`, because the breaker's
-    // options are only read when the gate is first created (target-gate.ts #gate). Any earlier
-    // `circuitState`/`governor`/call for the target therefore pins the default breaker
-    // (minimumCalls 20). Drop `.fails` once fixed.
-    it.fails(
-      'applies circuit options given to configure() after the gate was first read',
-      async () => {
-        const b = bench()
-        const target = fakeTarget()
-        const down = HubError.retryable('503')
-        target.plan(...[1, 2, 3, 4].map(() => ({ kind: 'fail' as const, error: down })))
-        const engine = b.engine({ flows: [deliveryFlow(target)] })
-        // E.g. a health endpoint reads the circuit before the limits are configured.
-        expect(engine.gates.circuitState('t')).toBe('closed')
-        engine.gates.configure('t', {
-          concurrency: 4,
-          circuit: { minimumCalls: 4, failureRatio: 0.5, windowMs: 10_000, openMs: 5_000 },
-        })
-        expect(engine.gates.governor('t').limit).toBe(4)
-        for (const m of ['o1', 'o2', 'o3', 'o4']) await b.ingest(engine, m)
-        expect(await engine.runOnce()).toBe(4)
-        expect(target.performs).toBe(4)
-        expect(engine.gates.circuitState('t')).toBe('open')
-      },
-    )
+    // Regression: configure() once dropped `circuit` for a gate that already existed, pinning
+    // the default breaker (minimumCalls 20) on any target touched before it was configured.
+    it('applies circuit options given to configure() after the gate was first read', async () => {
+      const b = bench()
+      const target = fakeTarget()
+      const down = HubError.retryable('503')
+      target.plan(...[1, 2, 3, 4].map(() => ({ kind: 'fail' as const, error: down })))
+      const engine = b.engine({ flows: [deliveryFlow(target)] })
+      // E.g. a health endpoint reads the circuit before the limits are configured.
+      expect(engine.gates.circuitState('t')).toBe('closed')
+      engine.gates.configure('t', {
+        concurrency: 4,
+        circuit: { minimumCalls: 4, failureRatio: 0.5, windowMs: 10_000, openMs: 5_000 },
+      })
+      expect(engine.gates.governor('t').limit).toBe(4)
+      for (const m of ['o1', 'o2', 'o3', 'o4']) await b.ingest(engine, m)
+      expect(await engine.runOnce()).toBe(4)
+      expect(target.performs).toBe(4)
+      expect(engine.gates.circuitState('t')).toBe('open')
+    })
   })
 
   describe('governor', () => {

@@ -143,4 +143,33 @@ describeOnStores('engine leases and ordering', pgUrl, (bench) => {
       expect(runs).toHaveLength(8)
     })
   })
+
+  describe('poison messages', () => {
+    it('dead-letters a run whose workers keep dying mid-run, after the attempt cap', async () => {
+      const b = bench()
+      const target = fakeTarget()
+      const engine = b.engine({ flows: [deliveryFlow(target)], retryPolicy: { maxAttempts: 3 } })
+      const { runIds } = await b.ingest(engine, 'poison-1')
+      const runId = runIds[0] ?? ''
+      // Three workers claim it and die without a word: each lost lease is one attempt.
+      for (let i = 0; i < 3; i++) {
+        const claimed = await b.store.runClaim({
+          tenantId: b.tenantId,
+          workerId: `doomed-${i}`,
+          limit: 1,
+          now: b.clock.now(),
+          leaseMs: 1_000,
+          flowNames: ['push-order'],
+        })
+        expect(claimed.map((r) => [r.id, r.attempt])).toEqual([[runId, i]])
+        b.clock.advance(1_000)
+      }
+      expect(await engine.runOnce()).toBe(1)
+      expect(target.performs).toBe(0)
+      const dead = await b.run(runId)
+      expect(dead).toMatchObject({ state: 'dead', attempt: 3 })
+      const letters = await b.store.deadLetterList({ tenantId: b.tenantId, limit: 5 })
+      expect(letters[0]?.reason).toMatch(/interrupted 3 times/)
+    })
+  })
 })

@@ -54,6 +54,9 @@ export async function runClaim(
     )
     update flow_runs f
     set state = 'running',
+        -- Re-claiming an expired lease means the last holder died mid-run: that counts as an
+        -- attempt, so a message that crashes every worker ends in the dead-letter queue.
+        attempt = case when f.state = 'running' then f.attempt + 1 else f.attempt end,
         lease_owner = ${params.workerId},
         lease_version = f.lease_version + 1,
         lease_expires_at = ${now + params.leaseMs},

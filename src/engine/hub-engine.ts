@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from '../clock/clock.ts'
 import type { InboxIngestResult, Store } from '../store/store-contract.ts'
+import { noCrashPoints, type CrashPoints } from './crash-points.ts'
 import { silentObserver, type EngineObserver } from './engine-observer.ts'
 import type { FlowDefinition } from './flow-definition.ts'
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts'
@@ -31,6 +32,8 @@ export interface EngineOptions {
   defaultTargetLimits?: TargetLimits
   random?: () => number
   workerId?: string
+  /** Test-only: where the reliability campaign may kill the process. */
+  crashPoints?: CrashPoints
   onError?: (error: unknown) => void
 }
 
@@ -61,6 +64,7 @@ export class HubEngine {
   readonly #flows: FlowDefinition[]
   readonly #observer: EngineObserver
   readonly #worker: WorkerLoop
+  readonly #crashPoints: CrashPoints
 
   constructor(options: EngineOptions) {
     this.store = options.store
@@ -69,6 +73,7 @@ export class HubEngine {
     this.#flows = options.flows
     this.#observer = options.observer ?? silentObserver
     this.gates = new TargetGates(this.clock, this.#observer, options.defaultTargetLimits)
+    this.#crashPoints = options.crashPoints ?? noCrashPoints
     const leaseMs = options.leaseMs ?? defaultEngineTiming.leaseMs
     const concurrency = options.concurrency ?? defaultEngineTiming.concurrency
     this.#worker = new WorkerLoop(
@@ -81,6 +86,7 @@ export class HubEngine {
         leaseMs,
         heartbeatMs: options.heartbeatMs ?? Math.min(defaultEngineTiming.heartbeatMs, leaseMs / 3),
         random: options.random ?? Math.random,
+        crashPoints: this.#crashPoints,
         onError: options.onError ?? (() => {}),
       },
       this.#flows,
@@ -113,6 +119,7 @@ export class HubEngine {
       receivedAt: this.clock.now(),
       runs: flows.map((f) => ({ flowName: f.name, businessKey: input.businessKey })),
     })
+    this.#crashPoints.hit('after_ingest_commit_before_ack')
     if (result.inserted) {
       this.#observer.ingested({
         tenantId: this.tenantId,

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock/clock.ts'
 import { HubError, toErrorRecord } from '../errors/hub-error.ts'
 import type { ClaimedRun, JsonValue, StepRecord, Store } from '../store/store-contract.ts'
+import type { CrashPoints } from './crash-points.ts'
 import type { EngineObserver } from './engine-observer.ts'
 import type { DeliverySpec, RunContext } from './flow-definition.ts'
 import { idempotencyKeyFor } from './idempotency-key.ts'
@@ -20,6 +21,7 @@ export interface RunContextDeps {
   clock: Clock
   observer: EngineObserver
   gates: TargetGates
+  crashPoints: CrashPoints
 }
 
 export function createRunContext(
@@ -131,11 +133,11 @@ export function createRunContext(
             }),
           )
           sent = true
+          deps.crashPoints.hit('after_claim_before_call')
           try {
-            return {
-              result: await spec.perform({ idempotencyKey, signal }),
-              resolvedByLookup: false,
-            }
+            const result = await spec.perform({ idempotencyKey, signal })
+            deps.crashPoints.hit('after_target_2xx_before_commit')
+            return { result, resolvedByLookup: false }
           } catch (error) {
             // Recorded before the slot is released, so the next waiter already sees the hold.
             if (

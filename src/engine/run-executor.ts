@@ -2,6 +2,7 @@
 import type { Clock } from '../clock/clock.ts'
 import { toErrorRecord } from '../errors/hub-error.ts'
 import type { ClaimedRun, Store } from '../store/store-contract.ts'
+import type { CrashPoints } from './crash-points.ts'
 import type { EngineObserver } from './engine-observer.ts'
 import type { FlowDefinition } from './flow-definition.ts'
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.ts'
@@ -17,6 +18,7 @@ export interface RunExecutorDeps {
   leaseMs: number
   heartbeatMs: number
   random: () => number
+  crashPoints: CrashPoints
   /** Reports errors the engine cannot hand to a run (e.g. the store failing mid-transition). */
   onError: (error: unknown, run?: ClaimedRun) => void
 }
@@ -119,7 +121,10 @@ async function recordFailure(
       reason: decision.reason,
       error: record,
     })
-    if (ok) deps.observer.deadLettered({ ...event, error: record, reason: decision.reason })
+    if (ok) {
+      deps.crashPoints.hit('after_dlq_move_before_ack')
+      deps.observer.deadLettered({ ...event, error: record, reason: decision.reason })
+    }
     return
   }
   const ok = await deps.store.runRetry({

@@ -20,6 +20,7 @@ import type { Store } from '../store/store-contract.ts'
 import { startDemoTraffic, type DemoTraffic } from './demo-traffic.ts'
 import { loadHubConfig, type HubConfig } from './hub-config.ts'
 import { resolveConnections, SANDBOX_CONNECTION } from './hub-connections.ts'
+import { createCrashPointTrigger } from './crash-point-trigger.ts'
 import { buildFlows } from './hub-flows.ts'
 import { buildGatewayDeps } from './hub-gateway-deps.ts'
 import { assertDurable, openStore } from './store-factory.ts'
@@ -36,6 +37,8 @@ export interface HubStartOptions {
   allowUnsafeDurability: boolean
   /** Where JSON logs go: a file path, or '-' for stdout. Default: `hub.log` beside the data folder. */
   logFile?: string
+  /** Test setting: crash points to arm, e.g. `after_claim_before_call:0.005` (see crash-points.ts). */
+  crashPoints?: string
   /** Where the human lines (addresses, summaries) go. Default: stdout. */
   print?: (line: string) => void
   /** Programmatic overrides for tests and benchmarks. */
@@ -86,6 +89,10 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
     const migrations = await store.migrate()
     logger.info({ migrations }, 'store migrated')
 
+    if (options.crashPoints) {
+      print(`warning: crash points armed (${options.crashPoints}): this hub will SIGKILL itself`)
+      logger.warn({ crashPoints: options.crashPoints }, 'crash points armed')
+    }
     const metrics = createEngineMetrics()
     metrics.setBacklogCollector(
       async () =>
@@ -107,6 +114,7 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
         retryPolicy: config.engine.retry,
       }),
       onError: (error) => logger.error({ err: error }, 'engine error'),
+      ...(options.crashPoints ? { crashPoints: createCrashPointTrigger(options.crashPoints) } : {}),
       ...options.engine,
     })
     for (const target of targets) {

@@ -49,6 +49,8 @@ export function toHubStartOptions(flags: StartFlags, io: CliIo): HubStartOptions
     ...(flags.config === undefined ? {} : { configPath: flags.config }),
     logLevel: resolveLogLevel(flags.logLevel, io),
     ...(flags.logFile === undefined ? {} : { logFile: flags.logFile }),
+    // The reliability campaign's test setting; never set in production.
+    ...(io.env.HUB_CRASHPOINTS ? { crashPoints: io.env.HUB_CRASHPOINTS } : {}),
     allowUnsafeDurability: flags.allowUnsafeDurability,
   }
 }

@@ -154,19 +154,24 @@ async function launch(args: string[], hubUrl: string): Promise<ChildProcess> {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()
   })
+  // Ready means OUR process answers: another process that took the port in between must not count.
   const ready = await waitFor(
     async () => {
       if (child.exitCode !== null) return true
       try {
-        return (await fetch(`${hubUrl}/readyz`)).status === 200
+        const health = (await (await fetch(`${hubUrl}/healthz`)).json()) as { pid?: number }
+        return health.pid === child.pid && (await fetch(`${hubUrl}/readyz`)).status === 200
       } catch {
         return false
       }
     },
-    30_000,
+    60_000,
     50,
   )
-  if (!ready || child.exitCode !== null) throw new Error(`hub did not start: ${stderr}`)
+  if (!ready || child.exitCode !== null) {
+    child.kill('SIGKILL')
+    throw new Error(`hub did not start: ${stderr}`)
+  }
   return child
 }
 

@@ -42,6 +42,9 @@ describe('quick start', () => {
     expect(out).toContain(`syncline hub        ${url}`)
     expect(out).toContain('/webhooks/<system>/<connection>')
 
+    const health = (await (await fetch(`${url}/healthz`)).json()) as { pid?: number }
+    expect(health.pid, 'the hub answering is the one this test started').toBe(hub.pid)
+
     const sandbox = (await (await fetch(`${url}/api/v1/sandbox`)).json()) as {
       simulators: Array<{ name: string; baseUrl: string; scenarioUrl: string }>
     }

@@ -12,7 +12,9 @@ export function registerHealthRoutes(
   deps: GatewayDeps,
   readyTimeoutMs: number,
 ): void {
-  app.get('/healthz', () => ({ status: 'ok' }))
+  // The pid lets a supervisor (or a test) confirm it reached the process it started, not another
+  // one that took the port in between.
+  app.get('/healthz', () => ({ status: 'ok', pid: process.pid }))
 
   app.get('/readyz', async (request, reply) => {
     let timer: NodeJS.Timeout | undefined

@@ -4,6 +4,7 @@
  * the hub SIGKILL itself at those points with those probabilities. A real kill (not an exception)
  * is the point: nothing in the process gets to clean up, exactly as in a power cut of the worker.
  */
+import { writeSync } from 'node:fs'
 import { CRASH_POINTS, type CrashPointName, type CrashPoints } from '../engine/crash-points.ts'
 import { ConfigError } from './hub-config.ts'
 
@@ -33,13 +34,17 @@ export function parseCrashPoints(spec: string): Map<CrashPointName, number> {
 export function createCrashPointTrigger(
   spec: string,
   random: () => number = Math.random,
-  kill: () => void = () => process.kill(process.pid, 'SIGKILL'),
+  kill: (name: CrashPointName) => void = (name) => {
+    // Synchronous, so the line is out before the process is gone: the campaign counts the hits.
+    writeSync(2, `syncline: crash point ${name} hit\n`)
+    process.kill(process.pid, 'SIGKILL')
+  },
 ): CrashPoints {
   const points = parseCrashPoints(spec)
   return {
     hit(name) {
       const p = points.get(name)
-      if (p !== undefined && random() < p) kill()
+      if (p !== undefined && random() < p) kill(name)
     },
   }
 }

@@ -157,7 +157,7 @@ async function launch(args: string[], hubUrl: string): Promise<ChildProcess> {
   // Ready means OUR process answers: another process that took the port in between must not count.
   const ready = await waitFor(
     async () => {
-      if (child.exitCode !== null) return true
+      if (exited(child)) return true
       try {
         const health = (await (await fetch(`${hubUrl}/healthz`)).json()) as { pid?: number }
         return health.pid === child.pid && (await fetch(`${hubUrl}/readyz`)).status === 200
@@ -168,7 +168,7 @@ async function launch(args: string[], hubUrl: string): Promise<ChildProcess> {
     60_000,
     50,
   )
-  if (!ready || child.exitCode !== null) {
+  if (!ready || exited(child)) {
     child.kill('SIGKILL')
     throw new Error(`hub did not start: ${stderr}`)
   }
@@ -208,4 +208,9 @@ function freePort(): Promise<number> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms))
+}
+
+/** A child killed by a signal has `exitCode` null and `signalCode` set: both mean it is gone. */
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null
 }

@@ -1,0 +1,192 @@
+// Shared setup of the reliability campaign's tests: tier sizes, a hub process on PostgreSQL wired
+// to in-process simulators, the ledger rule read off the simulators, and result recording.
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import {
+  writeReliabilityResult,
+  type ReliabilityResult,
+} from '../../../src/reliability/report/reliability-result.ts'
+import {
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from '../../../src/sandbox/sandbox-host.ts'
+import { harnessConfig } from '../../support/hub-harness.ts'
+import { HubSupervisor } from './hub-supervisor.ts'
+
+export const TIER = Number(process.env.SYNCLINE_RELIABILITY_TIER ?? '1') === 2 ? 2 : 1
+const RESULTS =
+  process.env.SYNCLINE_RELIABILITY_RESULTS ?? join('.syncline', 'reliability', 'adhoc')
+
+/** The campaign's size for this tier: T1 runs about a fifth of T2's counts. */
+export function sized(t1: number, t2: number): number {
+  return TIER === 2 ? t2 : t1
+}
+
+/**
+ * Shopify's 4 h of retries, compressed to about 4 minutes: still longer than all the downtime a
+ * test's kills and crash points add up to, as the real schedule is in production.
+ */
+export const PATIENT_WEBHOOK_RETRIES = [
+  1_000, 2_000, 5_000, 10_000, 20_000, 40_000, 60_000, 120_000,
+]
+
+/** Progress on stderr, so a long campaign test shows where it is while it runs. */
+export function progress(test: string, message: string): void {
+  process.stderr.write(`[campaign ${test}] ${new Date().toISOString().slice(11, 19)} ${message}\n`)
+}
+
+export interface CampaignEnv {
+  sandbox: Sandbox
+  hub: HubSupervisor
+  databaseUrl: string
+  dir: string
+  dispose(): Promise<void>
+}
+
+export async function startCampaignEnv(options: {
+  pgUrl: string
+  sandbox?: SandboxOptions
+  config?: Record<string, unknown>
+  env?: Record<string, string>
+}): Promise<CampaignEnv> {
+  const dir = await mkdtemp(join(tmpdir(), 'syncline-campaign-'))
+  const sandbox = await startSandbox({
+    ...options.sandbox,
+    shopify: { webhookRetryScheduleMs: PATIENT_WEBHOOK_RETRIES, ...options.sandbox?.shopify },
+  })
+  const database = `syncline_campaign_${randomBytes(4).toString('hex')}`
+  await adminQuery(options.pgUrl, `create database ${database}`)
+  const target = new URL(options.pgUrl)
+  target.pathname = `/${database}`
+  const databaseUrl = target.toString()
+  const configPath = join(dir, 'hub.json')
+  await writeFile(configPath, JSON.stringify(harnessConfig(sandbox, options.config)))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  sandbox.shopify.addWebhookSubscriber({
+    address: `${url}/webhooks/shopify/demo`,
+    topics: ['orders/create'],
+  })
+  const hub = new HubSupervisor({
+    url,
+    env: options.env ?? {},
+    args: [
+      'bin/syncline.js',
+      'start',
+      '--no-sandbox',
+      '--no-demo',
+      '--port',
+      String(port),
+      '--config',
+      configPath,
+      '--database-url',
+      databaseUrl,
+      '--log-level',
+      'info',
+      '--log-file',
+      join(dir, 'hub.log'),
+    ],
+  })
+  await hub.start()
+  return {
+    sandbox,
+    hub,
+    databaseUrl,
+    dir,
+    async dispose() {
+      await hub.stop()
+      await sandbox.stop()
+      await adminQuery(options.pgUrl, `drop database if exists ${database} with (force)`)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function adminQuery(url: string, text: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await client.query(text)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * The ledger rule at the NetSuite simulator for the orders Shopify got a 2xx for: every one has
+ * exactly one sales order, written exactly once, and every record key was written once.
+ */
+export function netsuiteLedgerRule(sandbox: Sandbox): {
+  acknowledged: number
+  lost: string[]
+  duplicated: string[]
+} {
+  const acknowledged = new Set(
+    sandbox.shopify
+      .deliveries()
+      .filter((d) => d.topic === 'orders/create' && d.state === 'delivered')
+      .map((d) => `SHOPIFY-O-${d.orderId ?? ''}`),
+  )
+  const effects = sandbox.netsuite.ledger().effects
+  const salesOrders = new Map(
+    effects.filter((e) => e.recordType === 'salesOrder').map((e) => [e.businessKey, e]),
+  )
+  const lost = [...acknowledged].filter((key) => salesOrders.get(key)?.creates !== 1)
+  const duplicated = effects
+    .filter((e) => e.creates > 1 || e.writes > 1)
+    .map((e) => `${e.recordType}:${e.businessKey}`)
+  return { acknowledged: acknowledged.size, lost, duplicated }
+}
+
+export function recordResult(
+  result: Omit<ReliabilityResult, 'tier' | 'finishedAt' | 'command'> & { file: string },
+): void {
+  const { file, ...rest } = result
+  writeReliabilityResult(RESULTS, {
+    ...rest,
+    tier: TIER,
+    finishedAt: new Date().toISOString(),
+    command: `SYNCLINE_RELIABILITY_TIER=${TIER} npx vitest run --config vitest.reliability.config.ts test/reliability/campaign/${file}`,
+  })
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      )
+    })
+  })
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+/** A small seeded PRNG for the test's own choices (kill times), so a seed reproduces a run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}

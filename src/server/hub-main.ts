@@ -46,6 +46,8 @@ export interface HubStartOptions {
   schema?: string
   config?: HubConfig
   engine?: Partial<EngineOptions>
+  /** Test-only: wraps the store the engine and gateway use (the campaign's store fault injector). */
+  wrapStore?: (store: Store) => Store
 }
 
 export interface RunningHub {
@@ -76,18 +78,19 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
     if (sandbox) cleanup.push(() => sandbox.stop())
     const connections = resolveConnections(config, sandbox)
 
-    const store = await openStore({
+    const opened = await openStore({
       databaseUrl: options.databaseUrl,
       dataDir: options.dataDir,
       schema: options.schema,
     })
-    cleanup.push(() => store.close())
-    await assertDurable(store, options.allowUnsafeDurability, (line) => {
+    cleanup.push(() => opened.close())
+    await assertDurable(opened, options.allowUnsafeDurability, (line) => {
       logger.warn(line)
       print(`warning: ${line}`)
     })
-    const migrations = await store.migrate()
+    const migrations = await opened.migrate()
     logger.info({ migrations }, 'store migrated')
+    const store = options.wrapStore ? options.wrapStore(opened) : opened
 
     if (options.crashPoints) {
       print(`warning: crash points armed (${options.crashPoints}): this hub will SIGKILL itself`)

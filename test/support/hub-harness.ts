@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import type { EngineOptions } from '../../src/engine/hub-engine.ts'
+import type { Store } from '../../src/store/store-contract.ts'
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox-host.ts'
 import { parseHubConfig } from '../../src/server/hub-config.ts'
 import { startHub, type RunningHub } from '../../src/server/hub-main.ts'
@@ -14,6 +15,8 @@ export interface HarnessOptions {
   databaseUrl?: string | undefined
   sandbox?: SandboxOptions
   engine?: Partial<EngineOptions>
+  /** Wraps the hub's store (e.g. with the store fault injector). */
+  wrapStore?: (store: Store) => Store
   /** Extra hub config (merged over the harness's fast timings). */
   config?: Record<string, unknown>
   netsuiteTimeoutMs?: number
@@ -101,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       config: parseHubConfig(configJson),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, schema } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
     })
   } catch (error) {
     await sandbox.stop()

@@ -43,6 +43,8 @@ export function progress(test: string, message: string): void {
 export interface CampaignEnv {
   sandbox: Sandbox
   hub: HubSupervisor
+  /** Starts one more hub process on the same database and config (a second worker). */
+  addHub(): Promise<HubSupervisor>
   databaseUrl: string
   dir: string
   dispose(): Promise<void>
@@ -93,12 +95,41 @@ export async function startCampaignEnv(options: {
     ],
   })
   await hub.start()
+  const extra: HubSupervisor[] = []
+  const hubArgs = (port: number): string[] => [
+    'bin/syncline.js',
+    'start',
+    '--no-sandbox',
+    '--no-demo',
+    '--port',
+    String(port),
+    '--config',
+    configPath,
+    '--database-url',
+    databaseUrl,
+    '--log-level',
+    'info',
+    '--log-file',
+    join(dir, `hub-${port}.log`),
+  ]
   return {
     sandbox,
     hub,
+    async addHub() {
+      const extraPort = await freePort()
+      const another = new HubSupervisor({
+        url: `http://127.0.0.1:${extraPort}`,
+        env: options.env ?? {},
+        args: hubArgs(extraPort),
+      })
+      extra.push(another)
+      await another.start()
+      return another
+    },
     databaseUrl,
     dir,
     async dispose() {
+      for (const another of extra) await another.stop()
       await hub.stop()
       await sandbox.stop()
       await adminQuery(options.pgUrl, `drop database if exists ${database} with (force)`)

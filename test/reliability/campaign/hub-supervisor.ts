@@ -52,6 +52,15 @@ export class HubSupervisor {
     await waitFor(() => this.#child !== child && this.#ready, 90_000, 50)
   }
 
+  /** SIGSTOP for `ms`, then SIGCONT: a frozen worker that wakes up believing it still holds its leases. */
+  async freeze(ms: number): Promise<void> {
+    const pid = this.#child?.pid
+    if (pid === undefined) return
+    process.kill(pid, 'SIGSTOP')
+    await new Promise((r) => setTimeout(r, ms))
+    process.kill(pid, 'SIGCONT')
+  }
+
   async stop(): Promise<void> {
     this.#stopping = true
     if (this.#sampler) clearInterval(this.#sampler)

@@ -75,13 +75,13 @@ describe.runIf(pgUrl)('campaign 2: crash the ingest path', () => {
       )
       const statuses: number[] = []
       for (let i = 0; i < 20; i++)
-        statuses.push(
+        {statuses.push(
           await postSigned(
             env.hub.url,
             env.sandbox.shopify.webhookSecret,
             env.sandbox.shopify.shopDomain,
           ),
-        )
+        )}
       await adminQuery(pgUrl ?? '', `alter database ${name} allow_connections true`)
 
       const recovery = env.hub.outages.flatMap((o) =>

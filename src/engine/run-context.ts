@@ -28,6 +28,7 @@ export function createRunContext(
   deps: RunContextDeps,
   run: ClaimedRun,
   signal: AbortSignal,
+  leaseHeld: () => boolean = () => true,
 ): RunContext {
   const memo = new Map<string, StepRecord>(run.steps.map((s) => [s.name, s]))
   const seen = new Set<string>()
@@ -132,6 +133,9 @@ export function createRunContext(
               operation: spec.operation,
             }),
           )
+          // The last check before the request leaves: a worker that froze after recording the
+          // attempt finds its lease gone by its own clock and sends nothing.
+          if (!leaseHeld()) throw new LeaseLostError(run.id)
           sent = true
           deps.crashPoints.hit('after_claim_before_call')
           try {

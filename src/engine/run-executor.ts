@@ -38,11 +38,17 @@ export async function executeRun(
   const onStop = (): void => controller.abort(new LeaseLostError(run.id))
   stopSignal.addEventListener('abort', onStop, { once: true })
   const lease = { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion }
+  // When our lease runs out by our own clock. A worker that was frozen (SIGSTOP, a long GC, a
+  // suspended VM) wakes up past it and must not send anything more: another worker may own the
+  // run by now, and fencing protects only our database writes, not the target.
+  let leaseUntil = deps.clock.now() + deps.leaseMs
   const heartbeat = setInterval(() => {
+    const sentAt = deps.clock.now()
     deps.store
-      .runHeartbeat({ ...lease, now: deps.clock.now(), leaseMs: deps.leaseMs })
+      .runHeartbeat({ ...lease, now: sentAt, leaseMs: deps.leaseMs })
       .then((held) => {
-        if (!held) controller.abort(new LeaseLostError(run.id))
+        if (held) leaseUntil = sentAt + deps.leaseMs
+        else controller.abort(new LeaseLostError(run.id))
       })
       .catch(() => {
         // A missed heartbeat is not fatal: the lease is long enough for the next one.
@@ -73,7 +79,7 @@ export async function executeRun(
       if (ok) deps.observer.deadLettered({ ...event, error, reason })
       return
     }
-    const ctx = createRunContext(deps, run, controller.signal)
+    const ctx = createRunContext(deps, run, controller.signal, () => deps.clock.now() < leaseUntil)
     let output
     try {
       output = await flow.run(ctx, run.message)

@@ -86,24 +86,57 @@ export interface ErrorRecord {
   causes?: string[]
 }
 
+/**
+ * Longest message and cause message an ErrorRecord keeps. The record is stored with the run, the
+ * step and the dead letter, and logged: a message built from the input (a ZodError lists every
+ * issue) must not make it grow with the input.
+ */
+export const MAX_ERROR_MESSAGE_CHARS = 4_000
+export const MAX_CAUSE_MESSAGE_CHARS = 500
+const MAX_PATH_CHARS = 500
+
+/** Cuts `text` to `max` characters plus a note of what was left out, never inside a surrogate pair. */
+export function truncateMessage(text: string, max: number): string {
+  if (text.length <= max) return text
+  let end = max
+  const last = text.charCodeAt(end - 1)
+  // A high surrogate whose pair was cut off would make the record unstorable as jsonb.
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`
+  try {
+    return JSON.stringify(cause) ?? String(cause)
+  } catch {
+    // A BigInt or a cycle: the record must still be built.
+    return String(cause)
+  }
+}
+
 export function toErrorRecord(error: unknown): ErrorRecord {
   const causes: string[] = []
   let cause = error instanceof Error ? error.cause : undefined
   while (cause !== undefined && causes.length < 5) {
-    causes.push(cause instanceof Error ? `${cause.name}: ${cause.message}` : JSON.stringify(cause))
+    causes.push(truncateMessage(describeCause(cause), MAX_CAUSE_MESSAGE_CHARS))
     cause = cause instanceof Error ? cause.cause : undefined
   }
   if (error instanceof HubError) {
     return {
       type: error.type,
-      message: error.message,
+      message: truncateMessage(error.message, MAX_ERROR_MESSAGE_CHARS),
       ...(error.code === undefined ? {} : { code: error.code }),
       ...(error.status === undefined ? {} : { status: error.status }),
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-      ...(error.path === undefined ? {} : { path: error.path }),
+      ...(error.path === undefined ? {} : { path: truncateMessage(error.path, MAX_PATH_CHARS) }),
       ...(causes.length > 0 ? { causes } : {}),
     }
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  return { type: 'internal', message, ...(causes.length > 0 ? { causes } : {}) }
+  return {
+    type: 'internal',
+    message: truncateMessage(message, MAX_ERROR_MESSAGE_CHARS),
+    ...(causes.length > 0 ? { causes } : {}),
+  }
 }

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { fastify } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import { installContentEncodingGuard } from './content-encoding.ts'
 import type { GatewayDeps } from './gateway-deps.ts'
-import { installErrorHandlers } from './gateway-errors.ts'
+import { installErrorHandlers, MAX_PARAM_LENGTH, sendFrameworkError } from './gateway-errors.ts'
 import { registerCrossReferenceRoutes } from './routes/cross-reference-routes.ts'
 import { registerDlqRoutes } from './routes/dlq-routes.ts'
 import { registerHealthRoutes } from './routes/health-routes.ts'
@@ -25,6 +26,11 @@ export interface GatewayOptions {
   requestTimeout?: number
   /** Time to receive the request headers, ms; must not exceed `requestTimeout`. */
   headersTimeout?: number
+  /**
+   * How often Node checks the headers and request timeouts, ms. They are enforced only on this
+   * tick (Node's default is 30 s), so a slow client is closed up to this long after its deadline.
+   */
+  connectionsCheckingInterval?: number
   /** Time an idle keep-alive connection stays open after a response, ms. */
   keepAliveTimeout?: number
   /** After a 413/415 mid-upload, how long the socket stays open so the client reads the answer, ms. */
@@ -39,6 +45,8 @@ export const DEFAULT_GATEWAY_OPTIONS = {
   // free a connection a trickling client holds.
   requestTimeout: 30_000,
   headersTimeout: 10_000,
+  // A check per second over the open connections is cheap, and keeps the timeouts above honest.
+  connectionsCheckingInterval: 1_000,
   // Above typical load-balancer idle timeouts would risk a race on reuse; Node's own default.
   keepAliveTimeout: 5_000,
   rejectLingerMs: 2_000,
@@ -63,13 +71,26 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}): F
     connectionTimeout: settings.connectionTimeout,
     requestTimeout: settings.requestTimeout,
     keepAliveTimeout: settings.keepAliveTimeout,
+    // Passed to http.createServer: Node reads connectionsCheckingInterval only when the server is
+    // built, so it cannot be set on app.server afterwards like the timeouts.
+    http: {
+      connectionsCheckingInterval: settings.connectionsCheckingInterval,
+      // Never above the request timeout, or Node would reject the combination.
+      headersTimeout: Math.min(settings.headersTimeout, settings.requestTimeout),
+      requestTimeout: settings.requestTimeout,
+    },
     // The API bodies (replay lists) are small; only the webhook route raises this to the deps' limit.
     bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (414, malformed URL) get the gateway's `{ error, message }` body too.
+    frameworkErrors: sendFrameworkError,
     // Open keep-alive sockets would otherwise delay a graceful stop by up to keepAliveTimeout.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   })
-  app.server.headersTimeout = Math.min(settings.headersTimeout, settings.requestTimeout)
+  // The API takes JSON only: without this, text/plain would reach the routes as a string (→ 400)
+  // instead of being refused as the wrong media type (→ 415).
+  app.removeContentTypeParser(['text/plain'])
 
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id)
@@ -77,6 +98,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}): F
   })
 
   installErrorHandlers(app, settings.rejectLingerMs)
+  installContentEncodingGuard(app, settings.rejectLingerMs)
   registerWebhookRoutes(app, deps)
   registerHealthRoutes(app, deps, settings.readyTimeoutMs)
   registerMetricsRoutes(app, deps)

@@ -3,11 +3,14 @@
  * Callers (operators with curl, the CLI, a webhook source's retry logic) act on the status and the
  * code; the message says what to fix. Internal details stay in the log, keyed by request id.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { lingerBeforeClose } from './lingering-close.ts'
 
 /** Seconds a source or client should wait before retrying when the store is unavailable. */
 export const RETRY_AFTER_SECONDS = 5
+
+/** Longest path parameter the router accepts (Fastify's default); ids are at most 19 digits. */
+export const MAX_PARAM_LENGTH = 100
 
 export interface ErrorBody {
   error: string
@@ -72,6 +75,50 @@ export function sendRetryLater(reply: FastifyReply, code: string, message: strin
     .code(503)
     .header('retry-after', String(RETRY_AFTER_SECONDS))
     .send({ error: code, message } satisfies ErrorBody)
+}
+
+/**
+ * Errors Fastify's router raises before any route or error handler runs: an over-long path
+ * parameter (414) or an undecodable URL (400). Fastify's own body echoes the URL; ours does not, so
+ * a hostile path is neither reflected to the client nor copied into proxies' error logs.
+ */
+export function frameworkErrorBody(error: FastifyError): { status: number; body: ErrorBody } {
+  switch (error.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 414,
+        body: {
+          error: 'uri_too_long',
+          message: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+        },
+      }
+    case 'FST_ERR_BAD_URL':
+      return {
+        status: 400,
+        body: { error: 'bad_request', message: 'the URL path is not validly percent-encoded' },
+      }
+    default:
+      return {
+        status: 500,
+        body: { error: 'internal', message: 'unexpected error while routing the request' },
+      }
+  }
+}
+
+export function sendFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const { status, body } = frameworkErrorBody(error)
+  // No route matched, so the app's onSend hook does not run: echo the request id here.
+  void reply.header('x-request-id', request.id)
+  // The code only: the error's message holds the whole path.
+  request.log[status >= 500 ? 'error' : 'info'](
+    { code: error.code },
+    'request rejected by the router',
+  )
+  void reply.code(status).send(body)
 }
 
 export function installErrorHandlers(app: FastifyInstance, lingerMs: number): void {

@@ -4,20 +4,35 @@
  * them explicitly instead of coercing, which would turn `limit=abc` into `NaN` silently.
  */
 import { z } from 'zod'
+import { isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
 import { GatewayHttpError } from './gateway-errors.ts'
 
 export const MAX_PAGE_SIZE = 500
 export const DEFAULT_PAGE_SIZE = 50
 
-/** Database ids are bigint sequences, serialised as decimal strings. */
+/**
+ * Database ids are bigint sequences, serialised as decimal strings. The range is checked here, not
+ * left to the store: a value outside bigint cannot be compared with a column, and would fail there.
+ */
 export const idString = z
   .string({ error: 'must be a single value' })
   .regex(/^[0-9]{1,19}$/, { error: 'must be a numeric id (digits only)' })
+  .refine(isRecordId, { error: `must be a numeric id from 1 to ${MAX_RECORD_ID}` })
+
+/**
+ * C0 control characters other than tab: none belongs in a key, name or id, and PostgreSQL refuses
+ * U+0000 in text outright ("invalid byte sequence"), which would surface as a 500.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000a-\u001f]/
 
 export const textParam = z
   .string({ error: 'must be a single value' })
   .min(1, { error: 'must not be empty' })
   .max(500, { error: 'must be at most 500 characters' })
+  .refine((value) => !CONTROL_CHARACTER.test(value), {
+    error: 'must not contain control characters (U+0000 to U+001F, except tab)',
+  })
 
 export const limitParam = z
   .string({ error: 'must be a single value' })

@@ -1,5 +1,6 @@
 /** @module store-sql/sql-store — the one `Store` implementation; the drivers only build its Kysely. */
 import type { Kysely } from 'kysely'
+import { isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
 import type { Store } from '../store/store-contract.ts'
 import type { Database } from './database-schema.ts'
 import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
@@ -32,20 +33,15 @@ export interface SqlStoreOptions {
   migrationsDir?: URL | string
 }
 
-const MAX_BIGINT = 9223372036854775807n
-
 /**
- * Ids are bigint columns exposed as strings. Anything else can match no row, so it is answered
- * as "not found" instead of being sent to the database to fail a cast.
+ * Ids are bigint columns exposed as strings (isRecordId). A run id that is not one can match no
+ * row, so it is answered as "not found" instead of being sent to the database to fail a cast. A
+ * page bound that is not one is the caller's mistake: the gateway validates it with the same rule.
  */
-function isId(value: string): boolean {
-  return /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT
-}
-
 function checkedBeforeId(beforeId: string | undefined): void {
-  if (beforeId !== undefined && !isId(beforeId)) {
+  if (beforeId !== undefined && !isRecordId(beforeId)) {
     throw new RangeError(
-      `beforeId must be an id (a non-negative integer string), got '${beforeId}'`,
+      `beforeId must be a record id (1 to ${MAX_RECORD_ID}), got '${beforeId.slice(0, 40)}'`,
     )
   }
 }
@@ -98,30 +94,32 @@ export function createSqlStore(options: SqlStoreOptions): Store {
 
     runClaim: (params) => statement('runClaim', (conn) => runClaim(conn, params)),
     runHeartbeat: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? statement('runHeartbeat', (conn) => runHeartbeat(conn, params))
         : Promise.resolve(false),
     runComplete: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? statement('runComplete', (conn) => runComplete(conn, params))
         : Promise.resolve(false),
     runRetry: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? statement('runRetry', (conn) => runRetry(conn, params))
         : Promise.resolve(false),
     runDeadLetter: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? statement('runDeadLetter', (conn) => runDeadLetter(conn, params))
         : Promise.resolve(false),
     runReplay: (params) =>
       statement('runReplay', (conn) =>
         runReplay(
           conn,
-          params.runIds === undefined ? params : { ...params, runIds: params.runIds.filter(isId) },
+          params.runIds === undefined
+            ? params
+            : { ...params, runIds: params.runIds.filter(isRecordId) },
         ),
       ),
     runGet: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? statement('runGet', (conn) => runGet(conn, params))
         : Promise.resolve(undefined),
     runList: async (params) => {
@@ -131,15 +129,15 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     },
 
     stepStart: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? transaction('stepStart', (trx) => stepStart(trx, params))
         : Promise.resolve(false),
     stepComplete: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? transaction('stepComplete', (trx) => stepComplete(trx, params))
         : Promise.resolve(false),
     stepFail: (params) =>
-      isId(params.runId)
+      isRecordId(params.runId)
         ? transaction('stepFail', (trx) => stepFail(trx, params))
         : Promise.resolve(false),
 

@@ -44,6 +44,19 @@ export type StepState = (typeof STEP_STATES)[number]
 export const STEP_KINDS = ['local', 'delivery'] as const
 export type StepKind = (typeof STEP_KINDS)[number]
 
+/** The largest PostgreSQL bigint. Record ids are bigint sequences, so they run from 1 to this. */
+export const MAX_RECORD_ID = 9223372036854775807n
+
+/**
+ * Whether `value` is a record id as the store exposes it: decimal digits, 1 to 2^63-1. The gateway
+ * and the store share this rule, so a value the gateway admits never fails a bigint cast.
+ */
+export function isRecordId(value: string): boolean {
+  if (!/^[0-9]{1,19}$/.test(value)) return false
+  const id = BigInt(value)
+  return id >= 1n && id <= MAX_RECORD_ID
+}
+
 /** An inbound message exactly as it was accepted. */
 export interface InboxMessage {
   id: string

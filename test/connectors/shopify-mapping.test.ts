@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Order } from '../../src/canonical/index.ts'
-import { HubError } from '../../src/errors/hub-error.ts'
+import { HubError, toErrorRecord } from '../../src/errors/hub-error.ts'
 import { parseShopifyJson } from '../../src/connectors/shopify/shopify-json.ts'
 import {
+  MAX_REPORTED_ISSUES,
   shopifyCustomerToCanonical,
   shopifyOrderBusinessKey,
   shopifyOrderToCanonical,
@@ -79,6 +80,19 @@ describe('shopifyOrderToCanonical (golden)', () => {
 
   it('rejects a payload that is not an object', () => {
     mappingError(() => shopifyOrderToCanonical(['not', 'an', 'order']))
+  })
+
+  it('names the first issues and counts the rest, so the stored error stays small', () => {
+    const order = payload('shopify-order-create.payload.json')
+    const lines = Array.from({ length: 10_000 }, () => 0)
+    const error = mappingError(() => shopifyOrderToCanonical({ ...order, line_items: lines }))
+    expect(error.message).toContain('lines[0] (Shopify line_items[0])')
+    expect(error.message).not.toContain(`line_items[${MAX_REPORTED_ISSUES}]`)
+    expect(error.message).toMatch(new RegExp(`… and ${10_000 - MAX_REPORTED_ISSUES} more$`))
+    expect(error.path).toBe('lines[0]')
+    const record = toErrorRecord(error)
+    expect(record).toMatchObject({ type: 'validation', code: 'CANONICAL_MAPPING' })
+    expect(JSON.stringify(record).length).toBeLessThan(4 * 1024)
   })
 })
 

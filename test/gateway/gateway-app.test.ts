@@ -34,6 +34,12 @@ describe('operator API', () => {
     ['limit=501', /'limit' must be an integer from 1 to 500/],
     ['limit=abc', /'limit' must be an integer from 1 to 500/],
     ['before=abc', /'before' must be a numeric id/],
+    // The store's ids are bigint: 0 is no id, and 2^63 cannot even be compared with one.
+    ['before=0', /'before' must be a numeric id from 1 to 9223372036854775807/],
+    ['before=9223372036854775808', /'before' must be a numeric id from 1 to 9223372036854775807/],
+    // PostgreSQL refuses U+0000 in text; no control character belongs in a key.
+    ['businessKey=a%00b', /'businessKey' must not contain control characters/],
+    ['flow=a%0Ab', /'flow' must not contain control characters/],
     ['business_key=x', /unknown query parameter 'business_key'; allowed: businessKey, flow/],
     ['state=dead&state=completed', /'state'/],
   ])('answers 400 for runs?%s', async (query, message) => {

@@ -25,7 +25,11 @@ export type {
   ShopifyWebhookHeaders,
   WebhookHeaderSource,
 } from './shopify-webhook-headers.ts'
-export { SHOPIFY_JSON_MAX_DEPTH, parseShopifyJson } from './shopify-json.ts'
+export {
+  SHOPIFY_JSON_MAX_DEPTH,
+  SHOPIFY_JSON_MAX_VALUES,
+  parseShopifyJson,
+} from './shopify-json.ts'
 export {
   SHOPIFY_SYSTEM,
   shopifyCustomerToCanonical,

@@ -6,7 +6,7 @@ import { HttpTransportError, headerValue, httpExchange } from '../wire/http-exch
 import type { HttpExchangeResponse, HttpHeaders, HttpMethod } from '../wire/http-exchange.ts'
 import { classifyShopifyNetworkError, classifyShopifyResponse } from './shopify-error-classifier.ts'
 import type { ShopifyCallContext } from './shopify-error-classifier.ts'
-import { parseShopifyJson } from './shopify-json.ts'
+import { parseShopifyJson, SHOPIFY_ADMIN_JSON_MAX_VALUES } from './shopify-json.ts'
 import type { ShopifyConnectionConfig } from './shopify-spec.ts'
 
 /** A Shopify resource as parsed by `parseShopifyJson`: ids are exact strings. */
@@ -222,7 +222,11 @@ function parseSuccessBody(
   // DELETE answers `{}` or nothing; either way it succeeded.
   if (response.body.trim() === '') return {}
   try {
-    const parsed = parseShopifyJson(response.body, `Shopify ${context.label} response`)
+    const parsed = parseShopifyJson(
+      response.body,
+      `Shopify ${context.label} response`,
+      SHOPIFY_ADMIN_JSON_MAX_VALUES,
+    )
     if (isRecord(parsed)) return parsed
     throw new TypeError('the body is not a JSON object')
   } catch (error) {

@@ -1,4 +1,5 @@
 /** @module connectors/shopify/shopify-mapping — Shopify order/customer payloads → canonical Order/Customer. */
+import { ZodRealError } from 'zod'
 import type { z } from 'zod'
 import { Customer, Order } from '../../canonical/index.ts'
 import type { Address } from '../../canonical/index.ts'
@@ -146,19 +147,34 @@ const SHOPIFY_FIELD = new Map<string, string>(
   }),
 )
 
+/**
+ * Issues named in a mapping error. The message is stored with the run, the step and the dead letter
+ * and logged: one line per issue would let a body of 10,000 bad line items build a ~4 MB record.
+ * The first few tell the operator what to fix at the source.
+ */
+export const MAX_REPORTED_ISSUES = 10
+
 function validate<S extends z.ZodType>(schema: S, candidate: unknown, what: string): z.output<S> {
   const result = schema.safeParse(candidate)
   if (result.success) return result.data
-  const problems = result.error.issues.map((issue) => {
+  const { issues } = result.error
+  const problems = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => {
     const canonical = formatIssuePath(issue.path) || '(root)'
     const shopify = formatIssuePath(
       issue.path.map((p) => (typeof p === 'string' ? (SHOPIFY_FIELD.get(p) ?? p) : p)),
     )
     return `${canonical} (Shopify ${shopify || 'payload'}): ${issue.message}`
   })
-  const first = result.error.issues[0]
+  if (issues.length > MAX_REPORTED_ISSUES) {
+    problems.push(`… and ${issues.length - MAX_REPORTED_ISSUES} more`)
+  }
+  const first = issues[0]
   throw HubError.validation(`${what} does not map to the canonical model: ${problems.join('; ')}`, {
-    cause: result.error,
+    // Only the reported issues: a ZodError's message is the JSON of every issue it holds.
+    cause:
+      issues.length > MAX_REPORTED_ISSUES
+        ? new ZodRealError(issues.slice(0, MAX_REPORTED_ISSUES))
+        : result.error,
     code: 'CANONICAL_MAPPING',
     ...(first ? { path: formatIssuePath(first.path) } : {}),
   })

@@ -77,6 +77,7 @@ export class WebhookDispatcher {
   #deliveries = new Map<string, Delivery>()
   #busy = 0
   #idleWaiters: (() => void)[] = []
+  #closed: Promise<void> | undefined
 
   constructor(options: DispatcherOptions) {
     this.#o = options
@@ -173,10 +174,18 @@ export class WebhookDispatcher {
     this.#notifyIfIdle()
   }
 
-  async close(): Promise<void> {
-    this.#stop.abort(new Error('dispatcher closing'))
-    this.clear()
-    await this.#agent.close()
+  /**
+   * Cancels everything and closes the sockets; safe to call more than once (the sandbox's stop()
+   * promises that). undici rejects a second `Agent.close()` with ClientDestroyedError, so every
+   * call shares the first one's promise.
+   */
+  close(): Promise<void> {
+    if (this.#closed === undefined) {
+      this.#stop.abort(new Error('dispatcher closing'))
+      this.clear()
+      this.#closed = this.#agent.close().then(() => undefined)
+    }
+    return this.#closed
   }
 
   #launch(delivery: Delivery, kind: 'initial' | 'retry'): void {

@@ -74,14 +74,15 @@ describe.runIf(pgUrl)('campaign 2: crash the ingest path', () => {
         `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`,
       )
       const statuses: number[] = []
-      for (let i = 0; i < 20; i++)
-        {statuses.push(
+      for (let i = 0; i < 20; i++) {
+        statuses.push(
           await postSigned(
             env.hub.url,
             env.sandbox.shopify.webhookSecret,
             env.sandbox.shopify.shopDomain,
           ),
-        )}
+        )
+      }
       await adminQuery(pgUrl ?? '', `alter database ${name} allow_connections true`)
 
       const recovery = env.hub.outages.flatMap((o) =>

@@ -1,0 +1,174 @@
+// Campaign test 3: a NetSuite failing 30% of writes (500/502/503, 400 SSS_REQUEST_LIMIT_EXCEEDED,
+// timeouts after commit, resets before the headers), plus orders NetSuite rejects as invalid.
+// All good orders are delivered exactly once; invalid ones are tried once and dead-lettered;
+// retries are spread by full jitter; concurrency never exceeds the governor.
+import { describe, expect, it } from 'vitest'
+import type { RequestLogEntry } from '../../../src/sandbox/kit/request-log.ts'
+import { startHarness, waitFor } from '../../support/hub-harness.ts'
+import { postgresForTests } from '../../support/postgres-availability.ts'
+import {
+  adminQuery,
+  netsuiteLedgerRule,
+  PATIENT_WEBHOOK_RETRIES,
+  progress,
+  recordResult,
+  sized,
+} from './campaign-kit.ts'
+
+const pgUrl = await postgresForTests('reliability campaign test 3')
+const SEED = 3
+const GOOD = sized(1_900, 9_500)
+const BAD = sized(100, 500)
+const GOVERNOR = 5
+
+describe.runIf(pgUrl)('campaign 3: flaky target, backoff and non-retryable errors', () => {
+  it('delivers the good orders once, dead-letters the invalid after one try, and jitters retries', async () => {
+    const started = Date.now()
+    const h = await startHarness({
+      databaseUrl: pgUrl,
+      netsuiteTimeoutMs: 800,
+      sandbox: {
+        seed: SEED,
+        shopify: { webhookRetryScheduleMs: PATIENT_WEBHOOK_RETRIES },
+        netsuite: {
+          concurrencyLimit: GOVERNOR,
+          scenario: {
+            seed: SEED,
+            faults: {
+              http5xx: 0.075,
+              requestLimit: 0.075,
+              timeout: 0.075,
+              resetBeforeHeaders: 0.075,
+            },
+            statuses: [500, 502, 503],
+            timeout: { delayMs: 1_200, commit: true },
+          },
+        },
+      },
+      config: {
+        engine: {
+          leaseMs: 10_000,
+          heartbeatMs: 2_000,
+          idlePollMs: 50,
+          concurrency: 64,
+          retry: { baseDelayMs: 100, maxDelayMs: 5_000, maxAttempts: 30 },
+        },
+      },
+    })
+    const requests: RequestLogEntry[] = []
+    let afterSeq = 0
+    const collect = (): void => {
+      const batch = h.sandbox.netsuite.requests(afterSeq)
+      requests.push(...batch)
+      afterSeq = batch.at(-1)?.seq ?? afterSeq
+    }
+    const collector = setInterval(collect, 500)
+    try {
+      const good = h.sandbox.shopify.generateOrders({
+        count: GOOD,
+        ratePerSecond: 150,
+        customers: GOOD / 5,
+      })
+      const bad = h.sandbox.shopify.generateOrders({
+        count: BAD,
+        ratePerSecond: 10,
+        skus: ['SKU-404'],
+      })
+      await Promise.all([good.done, bad.done])
+      await h.sandbox.shopify.deliveriesSettled(360_000)
+      progress('3', 'deliveries settled; waiting for every run to be terminal')
+      let byState: Record<string, number> = {}
+      const terminal = await waitFor(
+        async () => {
+          const rows = await adminQuery(
+            pgUrl ?? '',
+            `select state, count(*)::int as n from "${h.schema}".flow_runs group by state`,
+          )
+          byState = Object.fromEntries(
+            rows.rows.map((r: { state: string; n: number }) => [r.state, r.n]),
+          )
+          return (byState.completed ?? 0) + (byState.dead ?? 0) === GOOD + BAD
+        },
+        180_000,
+        500,
+      )
+      collect()
+      const ledger = h.sandbox.netsuite.ledger()
+      const goodKeys = new Set(good.orderIds.map((id) => `SHOPIFY-O-${id}`))
+      const badKeys = new Set(bad.orderIds.map((id) => `SHOPIFY-O-${id}`))
+      const salesOrders = ledger.effects.filter((e) => e.recordType === 'salesOrder')
+      const deliveredGood = salesOrders.filter(
+        (e) => goodKeys.has(e.businessKey) && e.creates === 1,
+      ).length
+      const duplicated = ledger.effects.filter((e) => e.creates > 1)
+      // Non-retryable: each invalid order's sales order was rejected exactly once, and never tried again.
+      const rejections = requests.filter(
+        (r) => r.status === 400 && r.fault === 'none' && badKeys.has(r.businessKey ?? ''),
+      )
+      const triedAgain = [...badKeys].filter((key) => {
+        const rejectedAt =
+          requests.find((r) => r.businessKey === key && r.status === 400 && r.fault === 'none')
+            ?.seq ?? Infinity
+        return requests.some((r) => r.businessKey === key && r.seq > rejectedAt)
+      })
+      // Full jitter: among retries (every request for a key after its first), no 100 ms bucket of
+      // any 10 s window holds more than 5% of that window's retries.
+      const seen = new Set<string>()
+      const retryTimes: number[] = []
+      for (const r of requests) {
+        if (r.method === 'GET' || r.businessKey === null) continue
+        const key = `${r.recordType}:${r.businessKey}`
+        if (seen.has(key)) retryTimes.push(Date.parse(r.startedAt))
+        else seen.add(key)
+      }
+      let worstShare = 0
+      const windows = new Map<number, number[]>()
+      for (const t of retryTimes)
+        windows.set(Math.floor(t / 10_000), [...(windows.get(Math.floor(t / 10_000)) ?? []), t])
+      for (const times of windows.values()) {
+        if (times.length < 100) continue
+        const buckets = new Map<number, number>()
+        for (const t of times)
+          buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) ?? 0) + 1)
+        worstShare = Math.max(worstShare, Math.max(...buckets.values()) / times.length)
+      }
+      const rule = netsuiteLedgerRule(h.sandbox)
+      recordResult({
+        test: '3',
+        file: 't03-flaky-target.test.ts',
+        name: 'Flaky target: retries, backoff, governor, non-retryable errors',
+        seed: SEED,
+        passed:
+          terminal && deliveredGood === GOOD && duplicated.length === 0 && triedAgain.length === 0,
+        events: GOOD + BAD,
+        faults: { ...ledger.faultsInjected },
+        lost: GOOD - deliveredGood,
+        duplicated: duplicated.length,
+        stale: 0,
+        stuck: GOOD + BAD - (byState.completed ?? 0) - (byState.dead ?? 0),
+        regressions: 0,
+        recoveryMs: null,
+        peakRssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+        durationMs: Date.now() - started,
+        notes: [
+          `${BAD} invalid orders: ${rejections.length} rejections, ${triedAgain.length} tried again after the rejection; dead-lettered ${byState.dead ?? 0}`,
+          `Retries: ${retryTimes.length}; largest 100 ms bucket in a 10 s window: ${(worstShare * 100).toFixed(1)}% of that window's retries`,
+          `Peak concurrency at the target: ${ledger.concurrency.max} (governor ${GOVERNOR}); Retry-After violations: ${ledger.retryAfterViolations.length}`,
+        ],
+      })
+      expect(deliveredGood).toBe(GOOD)
+      expect(duplicated).toEqual([])
+      expect(rule.duplicated).toEqual([])
+      expect(byState).toEqual({ completed: GOOD, dead: BAD })
+      expect(triedAgain).toEqual([])
+      expect(rejections.length).toBe(BAD)
+      expect(worstShare).toBeLessThanOrEqual(0.05)
+      expect(ledger.concurrency.max).toBeLessThanOrEqual(GOVERNOR)
+      expect(ledger.retryAfterViolations).toEqual([])
+      expect(ledger.faultsInjected.requestLimit).toBeGreaterThan(20)
+    } finally {
+      clearInterval(collector)
+      await h.stop()
+    }
+  })
+})

@@ -123,13 +123,15 @@ describe.runIf(pgUrl)('campaign 3: flaky target, backoff and non-retryable error
       }
       let worstShare = 0
       const windows = new Map<number, number[]>()
-      for (const t of retryTimes)
-        {windows.set(Math.floor(t / 10_000), [...(windows.get(Math.floor(t / 10_000)) ?? []), t])}
+      for (const t of retryTimes) {
+        windows.set(Math.floor(t / 10_000), [...(windows.get(Math.floor(t / 10_000)) ?? []), t])
+      }
       for (const times of windows.values()) {
         if (times.length < 100) continue
         const buckets = new Map<number, number>()
-        for (const t of times)
-          {buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) ?? 0) + 1)}
+        for (const t of times) {
+          buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) ?? 0) + 1)
+        }
         worstShare = Math.max(worstShare, Math.max(...buckets.values()) / times.length)
       }
       const rule = netsuiteLedgerRule(h.sandbox)

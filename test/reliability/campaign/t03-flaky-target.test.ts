@@ -2,6 +2,8 @@
 // timeouts after commit, resets before the headers), plus orders NetSuite rejects as invalid.
 // All good orders are delivered exactly once; invalid ones are tried once and dead-lettered;
 // retries are spread by full jitter; concurrency never exceeds the governor.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RequestLogEntry } from '../../../src/sandbox/kit/request-log.ts'
 import { startHarness, waitFor } from '../../support/hub-harness.ts'
@@ -111,29 +113,46 @@ describe.runIf(pgUrl)('campaign 3: flaky target, backoff and non-retryable error
             ?.seq ?? Infinity
         return requests.some((r) => r.businessKey === key && r.seq > rejectedAt)
       })
-      // Full jitter: among retries (every request for a key after its first), no 100 ms bucket of
-      // any 10 s window holds more than 5% of that window's retries.
-      const seen = new Set<string>()
-      const retryTimes: number[] = []
-      for (const r of requests) {
-        if (r.method === 'GET' || r.businessKey === null) continue
-        const key = `${r.recordType}:${r.businessKey}`
-        if (seen.has(key)) retryTimes.push(Date.parse(r.startedAt))
-        else seen.add(key)
+      // Full jitter is judged on when the hub SCHEDULED each backoff retry (its log: failure time
+      // + the drawn delay), not on arrivals at the target, which the governor's queue reshapes. No
+      // 100 ms bucket of a 10 s window may hold more than 5% of that window's retries; judged on
+      // windows with at least 150 retries, below which a uniform spread does that by chance.
+      await h.hub.stop()
+      const log = await readFile(join(h.dataDir, 'hub.log'), 'utf8')
+      const retried = log
+        .split('\n')
+        .filter((line) => line.includes('"msg":"attempt failed; retrying"'))
+        .map((line) => JSON.parse(line) as { time: string; delayMs: number; attempt: number })
+      const retryTimes = retried.map((entry) => Date.parse(entry.time) + entry.delayMs)
+      // Full jitter draws each delay uniformly from [0, min(cap, base·2^(n-1))): normalised by that
+      // ceiling the delays must be uniform on [0, 1). Kolmogorov–Smirnov at α = 0.01.
+      const normalised = retried
+        .map((e) => e.delayMs / Math.min(5_000, 100 * 2 ** (e.attempt - 1)))
+        .sort((a, b) => a - b)
+      const ks = normalised.reduce(
+        (d, u, i) =>
+          Math.max(
+            d,
+            Math.abs((i + 1) / normalised.length - u),
+            Math.abs(u - i / normalised.length),
+          ),
+        0,
+      )
+      const ksLimit = 1.63 / Math.sqrt(Math.max(1, normalised.length))
+      // The busiest 10 s span of scheduled retries (a sliding window), where bunching would show.
+      const sorted = [...retryTimes].sort((a, b) => a - b)
+      let busiest: number[] = []
+      for (let i = 0, j = 0; i < sorted.length; i++) {
+        while (j < sorted.length && (sorted[j] ?? 0) < (sorted[i] ?? 0) + 10_000) j++
+        if (j - i > busiest.length) busiest = sorted.slice(i, j)
       }
-      let worstShare = 0
-      const windows = new Map<number, number[]>()
-      for (const t of retryTimes) {
-        windows.set(Math.floor(t / 10_000), [...(windows.get(Math.floor(t / 10_000)) ?? []), t])
+      // The campaign's own yardstick needs ≥ 150 retries in the span to be fair; T2 sizes reach it.
+      const judgedWindows = busiest.length >= 150 ? 1 : 0
+      const buckets = new Map<number, number>()
+      for (const t of busiest) {
+        buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) ?? 0) + 1)
       }
-      for (const times of windows.values()) {
-        if (times.length < 100) continue
-        const buckets = new Map<number, number>()
-        for (const t of times) {
-          buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) ?? 0) + 1)
-        }
-        worstShare = Math.max(worstShare, Math.max(...buckets.values()) / times.length)
-      }
+      const worstShare = busiest.length === 0 ? 0 : Math.max(...buckets.values()) / busiest.length
       const rule = netsuiteLedgerRule(h.sandbox)
       recordResult({
         test: '3',
@@ -154,7 +173,8 @@ describe.runIf(pgUrl)('campaign 3: flaky target, backoff and non-retryable error
         durationMs: Date.now() - started,
         notes: [
           `${BAD} invalid orders: ${rejections.length} rejections, ${triedAgain.length} tried again after the rejection; dead-lettered ${byState.dead ?? 0}`,
-          `Retries: ${retryTimes.length}; largest 100 ms bucket in a 10 s window: ${(worstShare * 100).toFixed(1)}% of that window's retries`,
+          `Backoff delays vs full jitter: Kolmogorov–Smirnov D = ${ks.toFixed(3)} (limit ${ksLimit.toFixed(3)} at α = 0.01, ${normalised.length} retries)`,
+          `Backoff retries: ${retryTimes.length}; busiest 10 s span holds ${busiest.length}; its largest 100 ms bucket: ${(worstShare * 100).toFixed(1)}% of them`,
           `Peak concurrency at the target: ${ledger.concurrency.max} (governor ${GOVERNOR}); Retry-After violations: ${ledger.retryAfterViolations.length}`,
         ],
       })
@@ -164,7 +184,9 @@ describe.runIf(pgUrl)('campaign 3: flaky target, backoff and non-retryable error
       expect(byState).toEqual({ completed: GOOD, dead: BAD })
       expect(triedAgain).toEqual([])
       expect(rejections.length).toBe(BAD)
-      expect(worstShare).toBeLessThanOrEqual(0.05)
+      expect(normalised.length, 'backoff retries observed').toBeGreaterThan(200)
+      expect(ks, 'retry delays are full-jitter uniform').toBeLessThan(ksLimit)
+      if (judgedWindows > 0) expect(worstShare).toBeLessThanOrEqual(0.05)
       expect(ledger.concurrency.max).toBeLessThanOrEqual(GOVERNOR)
       expect(ledger.retryAfterViolations).toEqual([])
       expect(ledger.faultsInjected.requestLimit).toBeGreaterThan(20)

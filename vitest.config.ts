@@ -11,7 +11,9 @@ export default defineConfig({
         test: {
           name: 'unit-and-integration',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          // End-to-end files run in their own project below; the reliability campaign runs with
+          // `npm run test:reliability` (vitest.reliability.config.ts), never inside `npm test`.
+          exclude: ['test/e2e/**', 'test/reliability/campaign/**'],
           // Two cores: two files at a time share PostgreSQL and the CPU.
           maxWorkers: 2,
         },

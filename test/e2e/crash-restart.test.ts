@@ -131,6 +131,8 @@ describe.each(modes)('kill -9 during a 2,000-order run ($name store)', ({ postgr
     expect(salesOrders().filter((e) => e.creates !== 1)).toEqual([])
     expect(sandbox.netsuite.records.list('salesOrder')).toHaveLength(ORDERS)
 
+    const health = (await (await fetch(`${hubUrl}/healthz`)).json()) as { pid?: number }
+    expect(health.pid, 'the hub answering is the one this test started').toBe(hub.pid)
     const stats = (await (await fetch(`${hubUrl}/api/v1/stats`)).json()) as {
       runsByState: Record<string, number>
       inboxMessages: number

@@ -48,10 +48,22 @@ ${GUARANTEE}
 
 Generated ${context.generatedAt} on ${context.machine}.
 
+${coverage(results)}
+
 | Test | What | Result | Tier | Events | Faults injected | Lost | Duplicated | Stale | Stuck | Regressions | Recovery p50 / max | Peak RSS | Seed |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 ${results.length === 0 ? 'No results were recorded.\n' : details.join('\n')}
 `
+}
+
+/** Which of the campaign's 27 tests this run recorded, so a gap is visible, not silent. */
+function coverage(results: ReliabilityResult[]): string {
+  const recorded = new Set(results.map((r) => r.test.replace(/[a-z]$/, '')))
+  const missing = Array.from({ length: 27 }, (_, i) => String(i + 1)).filter(
+    (t) => !recorded.has(t),
+  )
+  const tiers = [...new Set(results.map((r) => `T${r.tier}`))].join(', ') || 'none'
+  return `Recorded here: tests ${[...recorded].join(', ') || 'none'} (${tiers}). Not in this report: ${missing.join(', ')} — the security and model tests (11, 17, 18, 19, 24) run in \`npm test\`; the rest join as their capabilities are built.`
 }

@@ -27,6 +27,8 @@ describe('quick start', () => {
       ['bin/syncline.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data')],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        // The quick start is the embedded store: CI's exported DATABASE_URL must not leak in.
+        env: { ...process.env, DATABASE_URL: '' },
       },
     )
     cleanups.push(() => {

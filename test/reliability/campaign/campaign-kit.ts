@@ -74,28 +74,6 @@ export async function startCampaignEnv(options: {
     address: `${url}/webhooks/shopify/demo`,
     topics: ['orders/create'],
   })
-  const hub = new HubSupervisor({
-    url,
-    env: options.env ?? {},
-    args: [
-      'bin/syncline.js',
-      'start',
-      '--no-sandbox',
-      '--no-demo',
-      '--port',
-      String(port),
-      '--config',
-      configPath,
-      '--database-url',
-      databaseUrl,
-      '--log-level',
-      'info',
-      '--log-file',
-      join(dir, 'hub.log'),
-    ],
-  })
-  await hub.start()
-  const extra: HubSupervisor[] = []
   const hubArgs = (port: number): string[] => [
     'bin/syncline.js',
     'start',
@@ -112,6 +90,9 @@ export async function startCampaignEnv(options: {
     '--log-file',
     join(dir, `hub-${port}.log`),
   ]
+  const hub = new HubSupervisor({ url, env: options.env ?? {}, args: hubArgs(port) })
+  await hub.start()
+  const extra: HubSupervisor[] = []
   return {
     sandbox,
     hub,

@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox-host.ts'
+import { freePort } from '../support/test-network.ts'
 import { harnessConfig, waitFor } from '../support/hub-harness.ts'
 import { postgresForTests } from '../support/postgres-availability.ts'
 
@@ -196,20 +196,6 @@ async function createDatabase(url: string, cleanups: Array<() => Promise<void>>)
   const target = new URL(url)
   target.pathname = `/${name}`
   return target.toString()
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      )
-    })
-  })
 }
 
 function sleep(ms: number): Promise<void> {

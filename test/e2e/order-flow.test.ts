@@ -2,11 +2,11 @@
  * The first flow end to end, on both store drivers, over real HTTP: Shopify simulator →
  * gateway → engine → NetSuite simulator. Done-when 2, 3 and 6 of the spine issue.
  */
-import { createHmac, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseHubConfig } from '../../src/server/hub-config.ts'
 import { startHub } from '../../src/server/hub-main.ts'
+import { signedShopifyHeaders } from '../support/test-network.ts'
 import { postgresForTests } from '../support/postgres-availability.ts'
 import { startHarness, waitFor, type Harness } from '../support/hub-harness.ts'
 
@@ -78,7 +78,7 @@ describe.each(drivers)('order flow on the $name store', ({ databaseUrl }) => {
     const body = JSON.stringify({ id: 7_000_000_000_000_001, line_items: [] })
     const response = await fetch(`${h.hub.url}/webhooks/shopify/demo`, {
       method: 'POST',
-      headers: shopifyHeaders(body, 'not-the-secret'),
+      headers: signedShopifyHeaders(body, 'not-the-secret'),
       body,
     })
     expect(response.status).toBe(401)
@@ -178,13 +178,13 @@ describe('webhook secret rotation', () => {
         const body = JSON.stringify({ id: 5_000_000_000_000_001 + window, line_items: [] })
         const old = await fetch(`${hub.url}/webhooks/shopify/demo`, {
           method: 'POST',
-          headers: shopifyHeaders(body, oldSecret, h.sandbox.shopify.shopDomain),
+          headers: signedShopifyHeaders(body, oldSecret, h.sandbox.shopify.shopDomain),
           body,
         })
         expect(old.status).toBe(expected)
         const fresh = await fetch(`${hub.url}/webhooks/shopify/demo`, {
           method: 'POST',
-          headers: shopifyHeaders(body, newSecret, h.sandbox.shopify.shopDomain),
+          headers: signedShopifyHeaders(body, newSecret, h.sandbox.shopify.shopDomain),
           body,
         })
         expect(fresh.status).toBe(200)
@@ -194,23 +194,6 @@ describe('webhook secret rotation', () => {
     }
   })
 })
-
-function shopifyHeaders(
-  body: string,
-  secret: string,
-  shop = 'demo-shop.myshopify.com',
-): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    'x-shopify-topic': 'orders/create',
-    'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
-    'x-shopify-shop-domain': shop,
-    'x-shopify-api-version': '2026-01',
-    'x-shopify-webhook-id': randomUUID(),
-    'x-shopify-event-id': randomUUID(),
-    'x-shopify-triggered-at': new Date().toISOString(),
-  }
-}
 
 async function stats(h: Harness): Promise<{ inboxMessages: number }> {
   return (await (await fetch(`${h.hub.url}/api/v1/stats`)).json()) as { inboxMessages: number }

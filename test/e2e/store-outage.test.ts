@@ -3,10 +3,11 @@
  * connections the hub answers 503 with Retry-After, and once the database is back the same
  * webhook (Shopify retries with the same Webhook-Id) is committed and delivered exactly once.
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHarness, waitFor, type Harness } from '../support/hub-harness.ts'
+import { signedShopifyHeaders } from '../support/test-network.ts'
 import { postgresForTests } from '../support/postgres-availability.ts'
 
 const url = await postgresForTests('store outage on PostgreSQL')
@@ -45,7 +46,7 @@ describe.runIf(url)('webhooks while PostgreSQL is unreachable', () => {
 
     await admin(`alter database ${name} allow_connections false`)
     await admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`)
-    const headers = signed(body, shop.webhookSecret, shop.shopDomain)
+    const headers = signedShopifyHeaders(body, shop.webhookSecret, shop.shopDomain)
     const during = await fetch(`${h.hub.url}/webhooks/shopify/demo`, {
       method: 'POST',
       headers,
@@ -75,16 +76,3 @@ describe.runIf(url)('webhooks while PostgreSQL is unreachable', () => {
     expect(h.sandbox.netsuite.records.list('salesOrder')).toHaveLength(1)
   }, 60_000)
 })
-
-function signed(body: string, secret: string, shop: string): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    'x-shopify-topic': 'orders/create',
-    'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
-    'x-shopify-shop-domain': shop,
-    'x-shopify-api-version': '2026-01',
-    'x-shopify-webhook-id': randomUUID(),
-    'x-shopify-event-id': randomUUID(),
-    'x-shopify-triggered-at': new Date().toISOString(),
-  }
-}

@@ -2,7 +2,6 @@
 // to in-process simulators, the ledger rule read off the simulators, and result recording.
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -16,6 +15,8 @@ import {
   type SandboxOptions,
 } from '../../../src/sandbox/sandbox-host.ts'
 import { harnessConfig } from '../../support/hub-harness.ts'
+import { freePort } from '../../support/test-network.ts'
+
 import { HubSupervisor } from './hub-supervisor.ts'
 
 export const TIER = Number(process.env.SYNCLINE_RELIABILITY_TIER ?? '1') === 2 ? 2 : 1
@@ -171,20 +172,6 @@ export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      )
-    })
-  })
 }
 
 export function sleep(ms: number): Promise<void> {

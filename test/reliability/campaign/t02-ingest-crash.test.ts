@@ -3,9 +3,9 @@
 // does (same Webhook-Id, patient schedule). Every acknowledged event is stored exactly once, no
 // event is half-stored (message without its run), and with the database unreachable the gateway
 // answers 503, never 2xx.
-import { createHmac, randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { waitFor } from '../../support/hub-harness.ts'
+import { signedShopifyHeaders } from '../../support/test-network.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
   adminQuery,
@@ -141,16 +141,7 @@ async function postSigned(url: string, secret: string, shop: string): Promise<nu
   })
   const response = await fetch(`${url}/webhooks/shopify/demo`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': 'orders/create',
-      'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
-      'x-shopify-shop-domain': shop,
-      'x-shopify-api-version': '2026-01',
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': randomUUID(),
-      'x-shopify-triggered-at': new Date().toISOString(),
-    },
+    headers: signedShopifyHeaders(body, secret, shop),
     body,
   })
   return response.status

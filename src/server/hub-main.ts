@@ -6,7 +6,7 @@
 import type { Server } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { pino, type DestinationStream } from 'pino'
-import { systemClock, type Clock } from '../clock/clock.ts'
+import type { Clock } from '../clock/clock.ts'
 import { ShopifyAdminClient } from '../connectors/shopify/shopify-admin-client.ts'
 import { combineObservers } from '../engine/engine-observer.ts'
 import { HubEngine, type EngineOptions } from '../engine/hub-engine.ts'
@@ -22,6 +22,7 @@ import { loadHubConfig, type HubConfig } from './hub-config.ts'
 import { resolveConnections, SANDBOX_CONNECTION } from './hub-connections.ts'
 import { createCrashPointTrigger } from './crash-point-trigger.ts'
 import { buildFlows } from './hub-flows.ts'
+import { startHubClock } from './hub-clock.ts'
 import { buildGatewayDeps } from './hub-gateway-deps.ts'
 import { assertDurable, openStore } from './store-factory.ts'
 
@@ -41,7 +42,7 @@ export interface HubStartOptions {
   crashPoints?: string
   /** Where the human lines (addresses, summaries) go. Default: stdout. */
   print?: (line: string) => void
-  /** Programmatic overrides for tests and benchmarks. */
+  /** Programmatic overrides for tests and benchmarks. Without a clock, the database's is used. */
   clock?: Clock
   schema?: string
   config?: HubConfig
@@ -60,7 +61,6 @@ export interface RunningHub {
 
 export async function startHub(options: HubStartOptions): Promise<RunningHub> {
   const print = options.print ?? ((line: string) => console.log(line))
-  const clock = options.clock ?? systemClock
   const config = options.config ?? (await loadHubConfig(options.configPath))
   const logDestination = openLogDestination(options)
   const logger = createLogger({
@@ -91,6 +91,14 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
     const migrations = await opened.migrate()
     logger.info({ migrations }, 'store migrated')
     const store = options.wrapStore ? options.wrapStore(opened) : opened
+    // Read through the unwrapped store: the clock is infrastructure, not work a fault test targets.
+    let clock: Clock
+    if (options.clock) clock = options.clock
+    else {
+      const databaseClock = await startHubClock(opened, logger)
+      cleanup.push(() => databaseClock.stop())
+      clock = databaseClock
+    }
 
     if (options.crashPoints) {
       print(`warning: crash points armed (${options.crashPoints}): this hub will SIGKILL itself`)

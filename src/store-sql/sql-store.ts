@@ -6,6 +6,7 @@ import type { Database } from './database-schema.ts'
 import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
 import { runMigrations } from './migration-runner.ts'
 import { crossReferenceFind } from './queries/cross-reference-find-query.ts'
+import { databaseTime } from './queries/database-time-query.ts'
 import { deadLetterList } from './queries/dead-letter-list-query.ts'
 import { inboxIngest } from './queries/inbox-ingest-query.ts'
 import { runClaim } from './queries/run-claim-query.ts'
@@ -79,6 +80,8 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       statement('ping', async (conn) => {
         await conn.selectNoFrom((eb) => eb.lit(1).as('one')).execute()
       }),
+
+    databaseTime: () => statement('databaseTime', databaseTime),
 
     async close() {
       if (closed) return

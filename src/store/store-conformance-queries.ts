@@ -195,7 +195,7 @@ export function describeQueries(ctx: ConformanceContext): void {
     })
   })
 
-  describe('migrate, ping and durabilityCheck', () => {
+  describe('migrate, ping, durabilityCheck and databaseTime', () => {
     it('applied the initial migration once; migrating again is a no-op', async () => {
       expect(ctx.firstMigration.applied).toContain('0001_initial')
       const again = await ctx.store.migrate()
@@ -225,6 +225,17 @@ export function describeQueries(ctx: ConformanceContext): void {
       } finally {
         await fresh.cleanup()
       }
+    })
+
+    it('reads the database clock: close to this host (tests run it locally) and moving forward', async () => {
+      const before = Date.now()
+      const first = await ctx.store.databaseTime()
+      // Not exact: the test compares two different clocks, and only a gross error is a bug here.
+      expect(Math.abs(first - before)).toBeLessThan(5_000)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const second = await ctx.store.databaseTime()
+      expect(second - first).toBeGreaterThanOrEqual(40)
+      expect(second - first).toBeLessThan(5_000)
     })
 
     it('answers ping and reports durability consistently', async () => {

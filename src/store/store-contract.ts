@@ -7,8 +7,9 @@
  * Every method takes a `tenantId`: no query runs without a tenant scope.
  * Every state change of a claimed run is fenced by its `leaseVersion`: a method returns `false`
  * (and changes nothing) when the caller no longer holds the lease.
- * Times are epoch milliseconds from the engine's injected clock, never the database's `now()`,
- * so one clock orders everything and tests can move it.
+ * Times are epoch milliseconds from the engine's injected clock, passed in rather than read with
+ * SQL `now()` inside queries, so tests can move it. In production that clock follows the
+ * database's (`databaseTime`), so every hub on one database shares it.
  */
 import type { ErrorRecord } from '../errors/hub-error.ts'
 
@@ -298,6 +299,11 @@ export interface Store {
   durabilityCheck(): Promise<DurabilityReport>
   /** Cheap round trip; throws `StoreUnavailableError` when the store cannot be reached. */
   ping(): Promise<void>
+  /**
+   * The database server's clock (`clock_timestamp()`), epoch ms. Hubs sharing a database take "now"
+   * from it (`src/clock/database-clock.ts`), so no host's wall clock decides leases or retries.
+   */
+  databaseTime(): Promise<number>
   close(): Promise<void>
 
   inboxIngest(params: InboxIngestParams): Promise<InboxIngestResult>

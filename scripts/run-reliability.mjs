@@ -1,40 +1,71 @@
-// `npm run test:reliability [-- --tier=2]`: runs the reliability campaign's tier, then writes
-// docs/reliability.md from what the tests recorded. Exits with the tests' status.
+// `npm run test:reliability [-- --tier=2] [--seeds=N] [--only=t08]`: runs the reliability
+// campaign's tier once per seed, then writes docs/reliability.md from what the tests recorded
+// (this tier's results beside the last run of the other tier). Exits with the tests' status.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
-const tierArg = process.argv.find((a) => a.startsWith('--tier='))
-const tier = tierArg ? Number(tierArg.slice('--tier='.length)) : 1
+function option(name) {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`))
+  return arg === undefined ? undefined : arg.slice(name.length + 3)
+}
+
+const tier = Number(option('tier') ?? '1')
 if (![1, 2].includes(tier)) {
-  console.error(`--tier must be 1 or 2, got ${tierArg}`)
+  console.error(`--tier must be 1 or 2, got ${option('tier')}`)
   process.exit(2)
 }
-const results = join('.syncline', 'reliability', `tier-${tier}`)
+// Tier 2 is the campaign's full run: every test under 5 seeds (reliability-campaign.md §C1).
+const seeds = Number(option('seeds') ?? (tier === 2 ? '5' : '1'))
+if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) {
+  console.error(`--seeds must be a whole number from 1 to 50, got ${option('seeds')}`)
+  process.exit(2)
+}
+const only = option('only')
+const resultsOf = (t) => join('.syncline', 'reliability', `tier-${t}`)
+const results = resultsOf(tier)
 rmSync(results, { recursive: true, force: true })
 mkdirSync(results, { recursive: true })
-const env = {
-  ...process.env,
-  SYNCLINE_RELIABILITY_TIER: String(tier),
-  SYNCLINE_RELIABILITY_RESULTS: results,
+
+let status = 0
+for (let seedIndex = 0; seedIndex < seeds; seedIndex += 1) {
+  console.log(
+    `reliability campaign: tier ${tier}, seed ${seedIndex + 1} of ${seeds}; results in ${results}`,
+  )
+  const run = spawnSync(
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--config',
+      'vitest.reliability.config.ts',
+      ...(only === undefined ? [] : [only]),
+    ],
+    {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        SYNCLINE_RELIABILITY_TIER: String(tier),
+        SYNCLINE_RELIABILITY_SEED_INDEX: String(seedIndex),
+        SYNCLINE_RELIABILITY_RESULTS: results,
+      },
+    },
+  )
+  if ((run.status ?? 1) !== 0) status = run.status ?? 1
 }
-console.log(`reliability campaign: tier ${tier}; results in ${results}`)
-const run = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.reliability.config.ts'], {
-  stdio: 'inherit',
-  env,
-})
+
+// Both tiers' last results, when present: CI refreshes tier 1, tier 2 is run on demand.
+const reported = [resultsOf(1), resultsOf(2)].filter((dir) => existsSync(dir))
 spawnSync(
   process.execPath,
   [
     '--import',
     'tsx',
     'src/reliability/report/reliability-report-main.ts',
-    results,
+    ...reported,
+    '--out',
     'docs/reliability.md',
   ],
-  {
-    stdio: 'inherit',
-    env,
-  },
+  { stdio: 'inherit' },
 )
-process.exit(run.status ?? 1)
+process.exit(status)

@@ -5,6 +5,7 @@ import type { CliIo } from './cli-io.ts'
 import { CliError, writeLine } from './cli-io.ts'
 import { dlqCommand } from './commands/dlq-command.ts'
 import { migrateCommand } from './commands/migrate-command.ts'
+import { replayCommand } from './commands/replay-command.ts'
 import { runsCommand } from './commands/runs-command.ts'
 import { startCommand } from './commands/start-command.ts'
 
@@ -17,7 +18,13 @@ export function buildCli(io: CliIo): Command {
       writeErr: (text) => io.stderr.write(text),
     })
     .showHelpAfterError('(run with --help for usage)')
-  for (const command of [startCommand(io), migrateCommand(io), runsCommand(io), dlqCommand(io)]) {
+  for (const command of [
+    startCommand(io),
+    migrateCommand(io),
+    runsCommand(io),
+    dlqCommand(io),
+    replayCommand(io),
+  ]) {
     program.addCommand(command)
   }
   // Subcommands inherit the output settings and exit override from their parent only when

@@ -33,6 +33,8 @@ export interface EngineObserver {
   retried(event: RunEvent & { error: ErrorRecord; delayMs: number; throttled: boolean }): void
   /** A run was moved to the dead-letter queue. */
   deadLettered(event: RunEvent & { error: ErrorRecord; reason: string }): void
+  /** A delivery was skipped: the target already had its entity version or a newer one. */
+  superseded(event: RunEvent & { step: string; version: number; appliedVersion: number }): void
   /** A run finished; `propagationMs` is from the message's receipt to completion. */
   completed(event: RunEvent & { propagationMs: number }): void
   /** A circuit changed state. */
@@ -46,6 +48,7 @@ export const silentObserver: EngineObserver = {
   inDoubt: () => {},
   retried: () => {},
   deadLettered: () => {},
+  superseded: () => {},
   completed: () => {},
   circuit: () => {},
 }
@@ -59,6 +62,7 @@ export function combineObservers(...observers: EngineObserver[]): EngineObserver
     inDoubt: (e) => observers.forEach((o) => o.inDoubt(e)),
     retried: (e) => observers.forEach((o) => o.retried(e)),
     deadLettered: (e) => observers.forEach((o) => o.deadLettered(e)),
+    superseded: (e) => observers.forEach((o) => o.superseded(e)),
     completed: (e) => observers.forEach((o) => o.completed(e)),
     circuit: (e) => observers.forEach((o) => o.circuit(e)),
   }

@@ -27,6 +27,14 @@ export interface DeliverySpec<T extends JsonValue> {
   businessKey: string
   /** The entity's source version; part of the idempotency key so a newer version is a new effect. */
   version?: string
+  /**
+   * The per-entity version guard: a number that grows with the source version (e.g. the source's
+   * `updated_at` in epoch ms). When set, the delivery is skipped as superseded if the target
+   * already has this version or a newer one for `businessKey` (the run completes, marked
+   * superseded), and reaching the target raises the recorded version with the step's completion.
+   * Lets duplicate and out-of-order events collapse instead of applying stale state.
+   */
+  entityVersion?: number
   /** Makes the change. Must be safe to repeat with the same idempotency key. */
   perform(call: DeliveryCall): Promise<T>
   /**

@@ -7,7 +7,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from '../clock/clock.ts'
-import type { InboxIngestResult, Store } from '../store/store-contract.ts'
+import type {
+  AuditActor,
+  InboxIngestResult,
+  ReplayForceMode,
+  RunReplayWindowResult,
+  Store,
+} from '../store/store-contract.ts'
 import { noCrashPoints, type CrashPoints } from './crash-points.ts'
 import { silentObserver, type EngineObserver } from './engine-observer.ts'
 import type { FlowDefinition } from './flow-definition.ts'
@@ -47,6 +53,18 @@ export interface IngestInput {
   triggeredAt: number | null
   businessKey: string
 }
+
+export interface ReplayRequest {
+  /** Runs created in [from, to) (epoch ms), or the runs named by `runIds`. */
+  window?: { from: number; to: number }
+  runIds?: string[]
+  flowName?: string
+  force?: ReplayForceMode
+  audit: AuditActor
+}
+
+/** Runs one replay request may select; a wider window is refused so that it is narrowed. */
+export const MAX_REPLAY_RUNS = 10_000
 
 export const defaultEngineTiming = {
   leaseMs: 20_000,
@@ -138,14 +156,34 @@ export class HubEngine {
     return result
   }
 
-  /** Puts dead runs back to work; their completed steps stay memoized and keys are reused. */
-  async replay(runIds?: string[]): Promise<{ replayed: string[] }> {
+  /**
+   * Redrive: puts dead runs back to work; their completed steps stay memoized and keys are reused,
+   * and each gets the full attempt budget again (a still-bad run dies again, it cannot hot-loop).
+   */
+  async replay(runIds?: string[], audit?: AuditActor): Promise<{ replayed: string[] }> {
     const result = await this.store.runReplay({
       tenantId: this.tenantId,
       now: this.clock.now(),
       ...(runIds === undefined ? {} : { runIds }),
+      ...(audit === undefined ? {} : { audit }),
     })
     if (result.replayed.length > 0) this.#worker.notify()
+    return result
+  }
+
+  /**
+   * Replays completed runs. Without force it adds nothing (their effects stand); with `new-scope`
+   * each gets a new run whose deliveries carry keys of a scope made here, unique to this request.
+   */
+  async replayCompleted(request: ReplayRequest): Promise<RunReplayWindowResult> {
+    const result = await this.store.runReplayWindow({
+      tenantId: this.tenantId,
+      now: this.clock.now(),
+      maxRuns: MAX_REPLAY_RUNS,
+      ...request,
+      ...(request.force === undefined ? {} : { scope: `replay-${randomUUID()}` }),
+    })
+    if (result.replays.length > 0) this.#worker.notify()
     return result
   }
 

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto'
 
 /**
- * hash(tenant, target, operation, business key, version): the same intended effect always gets
- * the same key, so a retry or a replay can never look like a new request to the target.
+ * hash(tenant, target, operation, business key, version[, replay scope]): the same intended effect
+ * always gets the same key, so a retry or a redrive can never look like a new request to the target.
  */
 export function idempotencyKeyFor(parts: {
   tenantId: string
@@ -11,6 +11,8 @@ export function idempotencyKeyFor(parts: {
   operation: string
   businessKey: string
   version?: string | undefined
+  /** A forced replay's scope: the same effect on purpose once more, so a key the target has not seen. */
+  scope?: string | null | undefined
 }): string {
   const material = [
     parts.tenantId,
@@ -19,5 +21,7 @@ export function idempotencyKeyFor(parts: {
     parts.businessKey,
     parts.version ?? '',
   ]
+  // Appended only when set, so every key made before scopes existed stays the same.
+  if (parts.scope !== undefined && parts.scope !== null) material.push(`scope:${parts.scope}`)
   return createHash('sha256').update(material.join('\u0000')).digest('hex').slice(0, 40)
 }

@@ -4,6 +4,7 @@ import { HubError, toErrorRecord } from '../errors/hub-error.ts'
 import type { ClaimedRun, JsonValue, StepRecord, Store } from '../store/store-contract.ts'
 import type { CrashPoints } from './crash-points.ts'
 import type { EngineObserver } from './engine-observer.ts'
+import { isSuperseded, SupersededError } from './entity-version-guard.ts'
 import type { DeliverySpec, RunContext } from './flow-definition.ts'
 import { idempotencyKeyFor } from './idempotency-key.ts'
 import type { TargetGates } from './target-gate.ts'
@@ -81,6 +82,7 @@ export function createRunContext(
         operation: spec.operation,
         businessKey: spec.businessKey,
         version: spec.version,
+        scope: run.replayScope,
       })
     // 'started' with no result means the worker died mid-call; 'in_doubt' means the call's
     // outcome was never learned. Either way the target may have applied it: read before retrying.
@@ -96,6 +98,15 @@ export function createRunContext(
           kind: 'delivery',
           output: result,
           crossReferences: spec.crossReferences?.(result) ?? [],
+          ...(spec.entityVersion === undefined
+            ? {}
+            : {
+                entityVersion: {
+                  target: spec.target,
+                  businessKey: spec.businessKey,
+                  version: spec.entityVersion,
+                },
+              }),
         }),
       )
       deps.observer.delivered({
@@ -118,6 +129,21 @@ export function createRunContext(
           // Checked while holding the slot, right before sending, so a Retry-After that another
           // run received while this one waited for a slot is still honoured.
           deps.gates.checkKey(spec.target, spec.businessKey)
+          // Read inside the key's slot: runs of one key are claimed one at a time, and the slot
+          // keeps this check and the write below together within this process as well.
+          if (spec.entityVersion !== undefined) {
+            const applied = await deps.store.entityVersionGet({
+              tenantId: run.tenantId,
+              target: spec.target,
+              businessKey: spec.businessKey,
+            })
+            // A forced replay (a new scope) re-applies the version already there on purpose;
+            // an older version is stale all the same.
+            const reapplied = run.replayScope !== null && spec.entityVersion === applied
+            if (applied !== null && !reapplied && isSuperseded(spec.entityVersion, applied)) {
+              throw new SupersededError(name, spec.entityVersion, applied)
+            }
+          }
           if (inDoubt) {
             const found = await spec.lookup({ signal })
             if (found !== null) return { result: found, resolvedByLookup: true }
@@ -159,7 +185,7 @@ export function createRunContext(
     } catch (error) {
       // Nothing was sent in this invocation (circuit open, no slot, lookup failed): the step keeps
       // the state it had, so an earlier doubt is still resolved by a lookup next time.
-      if (error instanceof LeaseLostError || !sent) throw error
+      if (error instanceof LeaseLostError || error instanceof SupersededError || !sent) throw error
       const doubtful = outcomeMayHaveApplied(error)
       if (doubtful) deps.observer.inDoubt({ ...eventBase, step: name, target: spec.target })
       fenced(

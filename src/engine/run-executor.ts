@@ -4,6 +4,7 @@ import { toErrorRecord } from '../errors/hub-error.ts'
 import type { ClaimedRun, Store } from '../store/store-contract.ts'
 import type { CrashPoints } from './crash-points.ts'
 import type { EngineObserver } from './engine-observer.ts'
+import { SupersededError } from './entity-version-guard.ts'
 import type { FlowDefinition } from './flow-definition.ts'
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.ts'
 import { createRunContext, LeaseLostError } from './run-context.ts'
@@ -85,8 +86,17 @@ export async function executeRun(
       output = await flow.run(ctx, run.message)
     } catch (error) {
       if (error instanceof LeaseLostError || controller.signal.aborted) return
-      await recordFailure(deps, run, error)
-      return
+      if (!(error instanceof SupersededError)) {
+        await recordFailure(deps, run, error)
+        return
+      }
+      output = error.toOutput()
+      deps.observer.superseded({
+        ...event,
+        step: error.step,
+        version: error.version,
+        appliedVersion: error.appliedVersion,
+      })
     }
     const done = await deps.store.runComplete({ ...lease, now: deps.clock.now(), output })
     if (done) {

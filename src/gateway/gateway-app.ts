@@ -10,6 +10,7 @@ import { registerCrossReferenceRoutes } from './routes/cross-reference-routes.ts
 import { registerDlqRoutes } from './routes/dlq-routes.ts'
 import { registerHealthRoutes } from './routes/health-routes.ts'
 import { registerMetricsRoutes } from './routes/metrics-routes.ts'
+import { registerReplayRoutes } from './routes/replay-routes.ts'
 import { registerRunRoutes } from './routes/run-routes.ts'
 import { registerSandboxRoutes } from './routes/sandbox-routes.ts'
 import { registerStatsRoutes } from './routes/stats-routes.ts'
@@ -104,6 +105,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}): F
   registerMetricsRoutes(app, deps)
   registerRunRoutes(app, deps)
   registerDlqRoutes(app, deps)
+  registerReplayRoutes(app, deps)
   registerCrossReferenceRoutes(app, deps)
   registerStatsRoutes(app, deps)
   registerSandboxRoutes(app, deps)

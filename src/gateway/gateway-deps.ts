@@ -7,7 +7,10 @@ import type { Registry } from 'prom-client'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock/clock.ts'
 import type {
+  AuditActor,
   DeadLetterRecord,
+  ReplayForceMode,
+  RunReplayWindowResult,
   RunRecord,
   RunState,
   StepRecord,
@@ -101,8 +104,20 @@ export interface GatewayDeps {
       beforeId?: string
       includeReplayed?: boolean
     }): Promise<DeadLetterRecord[]>
-    /** Replays the given dead runs, or all when `runIds` is omitted. */
-    replay(params: { runIds?: string[] }): Promise<{ replayed: string[] }>
+    /** Replays the given dead runs, or all when `runIds` is omitted; audited as `dlq.redrive`. */
+    replay(params: { runIds?: string[] }, audit?: AuditActor): Promise<{ replayed: string[] }>
+  }
+  replays: {
+    /** Runs one request may select; more is refused, to be narrowed. */
+    readonly maxRuns: number
+    /** Replays completed runs of this tenant, by window or ids; writes one audit record. */
+    create(params: {
+      window?: { from: number; to: number }
+      runIds?: string[]
+      flowName?: string
+      force?: ReplayForceMode
+      audit: AuditActor
+    }): Promise<RunReplayWindowResult>
   }
   crossReferences: {
     find(params: {

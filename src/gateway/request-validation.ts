@@ -3,8 +3,9 @@
  * Query strings arrive as strings (or arrays when repeated), so the schemas here convert and bound
  * them explicitly instead of coercing, which would turn `limit=abc` into `NaN` silently.
  */
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
+import { isRecordId, MAX_RECORD_ID, type AuditActor } from '../store/store-contract.ts'
 import { GatewayHttpError } from './gateway-errors.ts'
 
 export const MAX_PAGE_SIZE = 500
@@ -77,4 +78,12 @@ export function parseRequestPart<T extends z.ZodType>(
     'invalid_request',
     name === '' ? `${part}s: ${issue.message}` : `${part} '${name}' ${issue.message}`,
   )
+}
+
+/**
+ * Who an audit record names for an API call. The API has no users yet: the caller's address is the
+ * most the hub knows, and the request id ties the record to the log lines of the same call.
+ */
+export function auditActor(request: FastifyRequest): AuditActor {
+  return { actor: `api:${request.ip}`, interactionId: request.id }
 }

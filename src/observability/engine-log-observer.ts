@@ -43,6 +43,11 @@ export function createEngineLogObserver(logger: Logger): EngineObserver {
       ),
     deadLettered: (e) =>
       logger.error({ ...runFields(e), error: e.error, reason: e.reason }, 'dead-lettered'),
+    superseded: (e) =>
+      logger.info(
+        { ...runFields(e), step: e.step, version: e.version, appliedVersion: e.appliedVersion },
+        'delivery superseded: the target already has this version or a newer one',
+      ),
     completed: (e) =>
       logger.info({ ...runFields(e), propagationMs: e.propagationMs }, 'run completed'),
     circuit: (e) => logger.warn({ target: e.target, state: e.state }, `circuit ${e.state}`),

@@ -88,6 +88,12 @@ export function createEngineMetrics(
     labelNames: ['target'] as const,
     registers,
   })
+  const superseded = new Counter({
+    name: 'syncline_superseded_total',
+    help: 'Deliveries skipped because the target already had their entity version or a newer one.',
+    labelNames: ['flow'] as const,
+    registers,
+  })
   const deliveryLatency = new Histogram({
     name: 'syncline_delivery_latency_seconds',
     help: 'Time one delivery call took, by target.',
@@ -157,6 +163,9 @@ export function createEngineMetrics(
     },
     inDoubt(event) {
       inDoubt.inc({ target: event.target })
+    },
+    superseded(event) {
+      superseded.inc({ flow: event.flowName })
     },
     retried(event) {
       retryingRuns.add(event.runId)

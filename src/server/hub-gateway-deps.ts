@@ -2,7 +2,7 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock/clock.ts'
 import { createShopifyWebhookReceiver } from '../connectors/shopify/shopify-webhook-receiver.ts'
-import type { HubEngine } from '../engine/hub-engine.ts'
+import { MAX_REPLAY_RUNS, type HubEngine } from '../engine/hub-engine.ts'
 import type { GatewayDeps, WebhookReceiver } from '../gateway/gateway-deps.ts'
 import type { EngineMetrics } from '../observability/engine-metrics.ts'
 import type { Sandbox } from '../sandbox/sandbox-host.ts'
@@ -53,7 +53,11 @@ export function buildGatewayDeps(parts: {
     },
     deadLetters: {
       list: (params) => store.deadLetterList({ tenantId, ...params }),
-      replay: (params) => engine.replay(params.runIds),
+      replay: (params, audit) => engine.replay(params.runIds, audit),
+    },
+    replays: {
+      maxRuns: MAX_REPLAY_RUNS,
+      create: (params) => engine.replayCompleted(params),
     },
     crossReferences: {
       find: (params) => store.crossReferenceFind({ tenantId, ...params }),

@@ -38,6 +38,9 @@ export interface FlowRunsTable {
   created_at: Int8
   updated_at: Int8
   completed_at: NullableInt8
+  /** 0003: set on runs created by a forced replay; part of their deliveries' idempotency keys. */
+  replay_scope: ColumnType<string | null, string | null | undefined, string | null>
+  replay_of: ColumnType<string | null, string | number | null | undefined, string | number | null>
 }
 
 export interface FlowStepsTable {
@@ -65,6 +68,21 @@ export interface DeadLettersTable {
   attempts: number
   dead_at: Int8
   replayed_at: NullableInt8
+  enqueued_at: Int8
+  correlation_id: string
+  error_class: string
+}
+
+export interface AuditLogTable {
+  tenant_id: string
+  id: Generated<string>
+  at: Int8
+  actor: string
+  action: string
+  subject: Jsonb
+  outcome: string
+  details: Jsonb
+  interaction_id: string | null
 }
 
 export interface SyncLedgerTable {
@@ -75,6 +93,15 @@ export interface SyncLedgerTable {
   source_id: string
   target_system: string
   target_id: string
+  run_id: Int8
+  updated_at: Int8
+}
+
+export interface EntityVersionsTable {
+  tenant_id: string
+  target: string
+  business_key: string
+  version: Int8
   run_id: Int8
   updated_at: Int8
 }
@@ -92,6 +119,8 @@ export interface Database {
   flow_steps: FlowStepsTable
   dead_letters: DeadLettersTable
   sync_ledger: SyncLedgerTable
+  entity_versions: EntityVersionsTable
+  audit_log: AuditLogTable
   syncline_migrations: SynclineMigrationsTable
 }
 
@@ -101,3 +130,4 @@ export type FlowRunRow = Selectable<FlowRunsTable>
 export type FlowStepRow = Selectable<FlowStepsTable>
 export type DeadLetterRow = Selectable<DeadLettersTable>
 export type SyncLedgerRow = Selectable<SyncLedgerTable>
+export type AuditLogRow = Selectable<AuditLogTable>

@@ -67,6 +67,8 @@ export function mapRun(row: FlowRunRow): RunRecord {
     lastError: (row.last_error ?? null) as ErrorRecord | null,
     output: (row.output ?? null) as JsonValue | null,
     inboxId: String(row.inbox_id),
+    replayScope: row.replay_scope,
+    replayOf: row.replay_of === null ? null : String(row.replay_of),
   }
 }
 

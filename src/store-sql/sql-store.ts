@@ -5,7 +5,10 @@ import type { Store } from '../store/store-contract.ts'
 import type { Database } from './database-schema.ts'
 import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
 import { runMigrations } from './migration-runner.ts'
+import { auditAppend } from './queries/audit-append-query.ts'
+import { auditList } from './queries/audit-list-query.ts'
 import { crossReferenceFind } from './queries/cross-reference-find-query.ts'
+import { entityVersionGet } from './queries/entity-version-query.ts'
 import { databaseTime } from './queries/database-time-query.ts'
 import { deadLetterList } from './queries/dead-letter-list-query.ts'
 import { inboxIngest } from './queries/inbox-ingest-query.ts'
@@ -16,6 +19,7 @@ import { runGet } from './queries/run-get-query.ts'
 import { runHeartbeat } from './queries/run-heartbeat-query.ts'
 import { runList } from './queries/run-list-query.ts'
 import { runReplay } from './queries/run-replay-query.ts'
+import { runReplayWindow } from './queries/run-replay-window-query.ts'
 import { runRetry } from './queries/run-retry-query.ts'
 import { statsGet } from './queries/stats-get-query.ts'
 import { stepComplete } from './queries/step-complete-query.ts'
@@ -113,14 +117,28 @@ export function createSqlStore(options: SqlStoreOptions): Store {
         ? statement('runDeadLetter', (conn) => runDeadLetter(conn, params))
         : Promise.resolve(false),
     runReplay: (params) =>
-      statement('runReplay', (conn) =>
-        runReplay(
-          conn,
+      transaction('runReplay', async (trx) => {
+        const result = await runReplay(
+          trx,
           params.runIds === undefined
             ? params
             : { ...params, runIds: params.runIds.filter(isRecordId) },
-        ),
-      ),
+        )
+        if (params.audit !== undefined) {
+          await auditAppend(trx, {
+            tenantId: params.tenantId,
+            at: params.now,
+            ...params.audit,
+            action: 'dlq.redrive',
+            subject: params.runIds === undefined ? { all: true } : { runIds: params.runIds },
+            outcome: 'ok',
+            details: { replayed: result.replayed.length },
+          })
+        }
+        return result
+      }),
+    runReplayWindow: (params) =>
+      transaction('runReplayWindow', (trx) => runReplayWindow(trx, params)),
     runGet: (params) =>
       isRecordId(params.runId)
         ? statement('runGet', (conn) => runGet(conn, params))
@@ -150,10 +168,19 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       return statement('deadLetterList', (conn) => deadLetterList(conn, params))
     },
 
+    auditList: async (params) => {
+      checkedBeforeId(params.beforeId)
+      if (params.limit <= 0) return []
+      return statement('auditList', (conn) => auditList(conn, params))
+    },
+
     crossReferenceFind: (params) =>
       params.limit <= 0
         ? Promise.resolve([])
         : statement('crossReferenceFind', (conn) => crossReferenceFind(conn, params)),
+
+    entityVersionGet: (params) =>
+      statement('entityVersionGet', (conn) => entityVersionGet(conn, params)),
 
     statsGet: (params) => statement('statsGet', (conn) => statsGet(conn, params)),
   }

@@ -163,6 +163,9 @@ export function describeRunLifecycle(ctx: ConformanceContext): void {
         attempts: 3,
         deadAt: T0 + 2,
         replayedAt: null,
+        enqueuedAt: held.message.receivedAt,
+        correlationId: held.message.sourceMessageId,
+        errorClass: error.type,
         message: held.message,
       })
       expect((await ctx.store.statsGet({ tenantId, now: T0 + 3 })).deadLetters).toBe(1)

@@ -6,9 +6,11 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest'
 import { describeIngestAndClaim } from './store-conformance-claims.ts'
+import { describeEntityVersions } from './store-conformance-entity-versions.ts'
 import type { ConformanceContext, MakeStore, StoreHandle } from './store-conformance-fixtures.ts'
 import { describeRunLifecycle } from './store-conformance-lifecycle.ts'
 import { describeQueries } from './store-conformance-queries.ts'
+import { describeReplays } from './store-conformance-replays.ts'
 import { describeSteps } from './store-conformance-steps.ts'
 import type { MigrationReport, Store } from './store-contract.ts'
 
@@ -43,6 +45,8 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
     describeIngestAndClaim(ctx)
     describeRunLifecycle(ctx)
     describeSteps(ctx)
+    describeEntityVersions(ctx)
     describeQueries(ctx)
+    describeReplays(ctx)
   })
 }

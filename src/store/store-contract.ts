@@ -90,6 +90,13 @@ export interface RunRecord {
   lastError: ErrorRecord | null
   output: JsonValue | null
   inboxId: string
+  /**
+   * Set on a run created by a forced replay: its deliveries' idempotency keys include it, so the
+   * target sees a new request. Null for every other run (ingest, retry, redrive).
+   */
+  replayScope: string | null
+  /** The completed run a forced replay re-ran, or null. */
+  replayOf: string | null
 }
 
 export interface StepRecord {
@@ -126,6 +133,12 @@ export interface DeadLetterRecord {
   attempts: number
   deadAt: number
   replayedAt: number | null
+  /** When the event was first accepted (its inbox receipt), copied so it outlives the message. */
+  enqueuedAt: number
+  /** The source's delivery id (e.g. `X-Shopify-Webhook-Id`), shared by the producer, logs and DLQ. */
+  correlationId: string
+  /** The last error's type (`ErrorRecord.type`): what an operator triages by. Never a secret. */
+  errorClass: string
   /** The original inbound message (the run's input). */
   message: InboxMessage
 }
@@ -215,6 +228,74 @@ export interface RunReplayParams {
   now: number
   /** Dead runs to replay; omit to replay every dead run of the tenant. */
   runIds?: string[]
+  /** When given, one `dlq.redrive` audit record is written in the same transaction. */
+  audit?: AuditActor
+}
+
+/** Who asked for an audited action, and the request it came in (e.g. the gateway's request id). */
+export interface AuditActor {
+  actor: string
+  interactionId: string | null
+}
+
+/** One entry of the append-only audit log. */
+export interface AuditRecord {
+  id: string
+  tenantId: string
+  at: number
+  actor: string
+  /** e.g. `dlq.redrive`, `replay`, `replay.force-new-scope`. */
+  action: string
+  /** What the action named: run ids, a time window. */
+  subject: JsonValue
+  /** `ok`, or why nothing was done (`not_found`, `too_many`). */
+  outcome: string
+  details: JsonValue
+  interactionId: string | null
+}
+
+export const REPLAY_FORCE_MODES = ['new-scope'] as const
+export type ReplayForceMode = (typeof REPLAY_FORCE_MODES)[number]
+
+export interface RunReplayWindowParams {
+  tenantId: string
+  now: number
+  /** Exactly one selection: runs created in [from, to), or these run ids. */
+  window?: { from: number; to: number }
+  runIds?: string[]
+  flowName?: string
+  /**
+   * Omitted: completed runs are already applied and are left alone (0 new effects).
+   * `new-scope`: each completed run gets a new run in `scope`, whose deliveries are new effects.
+   */
+  force?: ReplayForceMode
+  /** The new idempotency scope, unique per request (the caller makes it); required with force. */
+  scope?: string
+  /** More runs than this selected: nothing is done and the outcome is `too_many`. */
+  maxRuns: number
+  audit: AuditActor
+}
+
+export interface RunReplayWindowResult {
+  /** `not_found`: a named run id is not this tenant's; `too_many`: over `maxRuns`. Nothing done. */
+  outcome: 'ok' | 'not_found' | 'too_many'
+  /** Runs selected (any state). */
+  matched: number
+  /** Forced: one new run per completed run selected, in id order. */
+  replays: { runId: string; replayRunId: string }[]
+  /** Without force: completed runs selected, whose effects stand as applied. */
+  alreadyApplied: number
+  /** Selected runs that are not completed (dead ones go through the DLQ; others are in flight). */
+  notCompleted: number
+  notFound: string[]
+  scope: string | null
+  auditId: string
+}
+
+export interface AuditListParams {
+  tenantId: string
+  limit: number
+  beforeId?: string
 }
 
 export interface RunListParams {
@@ -241,6 +322,14 @@ export interface StepCompleteParams extends LeaseParams {
   output: JsonValue | null
   /** Written in the same transaction as the step's completion. */
   crossReferences?: CrossReference[]
+  /** Raises the entity's applied version (never lowers it), in the same transaction. */
+  entityVersion?: EntityVersionKey & { version: number }
+}
+
+/** One business key at one target, whose applied source version the version guard tracks. */
+export interface EntityVersionKey {
+  target: string
+  businessKey: string
 }
 
 export interface StepFailParams extends LeaseParams {
@@ -314,6 +403,8 @@ export interface Store {
   runRetry(params: RunRetryParams): Promise<boolean>
   runDeadLetter(params: RunDeadLetterParams): Promise<boolean>
   runReplay(params: RunReplayParams): Promise<{ replayed: string[] }>
+  /** Replays completed runs by time window or ids; writes one audit record in the same transaction. */
+  runReplayWindow(params: RunReplayWindowParams): Promise<RunReplayWindowResult>
   runGet(params: {
     tenantId: string
     runId: string
@@ -326,7 +417,13 @@ export interface Store {
 
   deadLetterList(params: DeadLetterListParams): Promise<DeadLetterRecord[]>
 
+  /** Newest first. The store only ever appends to the audit log. */
+  auditList(params: AuditListParams): Promise<AuditRecord[]>
+
   crossReferenceFind(params: CrossReferenceFindParams): Promise<CrossReferenceRecord[]>
+
+  /** The newest source version applied to the key at the target, or null when none was. */
+  entityVersionGet(params: EntityVersionKey & { tenantId: string }): Promise<number | null>
 
   statsGet(params: { tenantId: string; now: number }): Promise<StoreStats>
 }

@@ -6,6 +6,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterEach } from 'vitest'
 
 export interface RecordedRequest {
   method: string
@@ -62,5 +63,18 @@ export async function startCannedHub(routes: Record<string, CannedRoute>): Promi
       new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       ),
+  }
+}
+
+/** A starter for canned hubs that closes the one a test started after that test. */
+export function cannedHubPerTest(): (routes: Record<string, CannedRoute>) => Promise<CannedHub> {
+  let hub: CannedHub | undefined
+  afterEach(async () => {
+    await hub?.close()
+    hub = undefined
+  })
+  return async (routes) => {
+    hub = await startCannedHub(routes)
+    return hub
   }
 }

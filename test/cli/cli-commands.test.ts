@@ -1,48 +1,13 @@
 /** @module test/cli/cli-commands.test — `syncline runs` and `syncline dlq` run as a user runs them. */
-import { execFile } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { RunRecord } from '../../src/store/store-contract.ts'
-import { startCannedHub } from './canned-hub-server.ts'
+import { cannedHubPerTest } from './canned-hub-server.ts'
+import { syncline } from './cli-child-process.ts'
 import { deadLetter, run, step } from './hub-records-fixture.ts'
-import type { CannedHub, CannedRoute } from './canned-hub-server.ts'
 
-const BIN = fileURLToPath(new URL('../../bin/syncline.js', import.meta.url))
-
-interface CliResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** Runs the real binary in a child process with a clean environment (no inherited hub URL). */
-function syncline(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1
-        resolve({ code, stdout, stderr })
-      },
-    )
-  })
-}
-
-let hub: CannedHub | undefined
-
-afterEach(async () => {
-  await hub?.close()
-  hub = undefined
-})
-
-async function cannedHub(routes: Record<string, CannedRoute>): Promise<CannedHub> {
-  hub = await startCannedHub(routes)
-  return hub
-}
+const cannedHub = cannedHubPerTest()
 
 describe('syncline runs', () => {
   it('prints runs as a table, passing the filters as query parameters', async () => {

@@ -18,6 +18,8 @@ export function run(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
     lastError: null,
     output: null,
     inboxId: id,
+    replayScope: null,
+    replayOf: null,
     ...overrides,
   }
 }
@@ -53,6 +55,9 @@ export function deadLetter(n: number): DeadLetterRecord {
     attempts: 1,
     deadAt: T0,
     replayedAt: null,
+    enqueuedAt: T0,
+    correlationId: `m-${id}`,
+    errorClass: 'validation',
     message: {
       id,
       tenantId: 't',

@@ -68,7 +68,7 @@ describe('canonicalCustomerToNetSuite', () => {
 })
 
 describe('canonicalOrderToNetSuiteSalesOrder', () => {
-  it('maps the order, keeping the merchant-local date and exact rates', () => {
+  it('maps the order, keeping the merchant-local date, exact rates and the source version', () => {
     expect(canonicalOrderToNetSuiteSalesOrder(order, '647')).toEqual({
       externalId: 'SHOPIFY-O-9820982911946154508',
       entity: { id: '647' },
@@ -92,6 +92,8 @@ describe('canonicalOrderToNetSuiteSalesOrder', () => {
           },
         ],
       },
+      // The order's updated_at, as Shopify wrote it: read-before-retry compares it.
+      custbody_syncline_source_version: '2026-01-10T23:30:05-05:00',
     })
   })
 

@@ -51,6 +51,8 @@ function recordingObserver(events: string[]): EngineObserver {
         `retried run=${e.runId} attempt=${e.attempt} delay=${e.delayMs} throttled=${e.throttled}`,
       ),
     deadLettered: (e) => void events.push(`dead run=${e.runId} attempt=${e.attempt}`),
+    superseded: (e) =>
+      void events.push(`superseded run=${e.runId} v=${e.version} applied=${e.appliedVersion}`),
     completed: (e) => void events.push(`completed run=${e.runId}`),
     circuit: (e) => void events.push(`circuit ${e.target} ${e.state}`),
   }

@@ -72,6 +72,8 @@ export function run(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
     lastError: null,
     output: null,
     inboxId: id,
+    replayScope: null,
+    replayOf: null,
     ...overrides,
   }
 }
@@ -79,7 +81,13 @@ export function run(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
 export interface FixtureState {
   deps: GatewayDeps
   logLines: string[]
-  calls: { accept: number; ingest: IngestRequest[]; runList: unknown[]; replay: unknown[] }
+  calls: {
+    accept: number
+    ingest: IngestRequest[]
+    runList: unknown[]
+    replay: unknown[]
+    replays: Parameters<GatewayDeps['replays']['create']>[0][]
+  }
   runs: RunDetail[]
   deadLetters: DeadLetterRecord[]
   crossReferences: CrossReferenceRecord[]
@@ -111,6 +119,7 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
     ingest: [] as IngestRequest[],
     runList: [] as unknown[],
     replay: [] as unknown[],
+    replays: [] as Parameters<GatewayDeps['replays']['create']>[0][],
   }
   const state: FixtureState = {
     logLines,
@@ -166,6 +175,36 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
       replay(params) {
         calls.replay.push(params)
         return Promise.resolve({ replayed: params.runIds ?? state.deadLetters.map((d) => d.runId) })
+      },
+    },
+    replays: {
+      maxRuns: 5,
+      // The store's rules in miniature: unknown ids refuse the whole request, a window selects by
+      // creation time, and only completed runs are replayed.
+      create(params) {
+        calls.replays.push(params)
+        const notFound = (params.runIds ?? []).filter((id) => !state.runs.some((r) => r.id === id))
+        const { window } = params
+        const selected = state.runs.filter((r) =>
+          window === undefined
+            ? params.runIds?.includes(r.id)
+            : r.createdAt >= window.from && r.createdAt < window.to,
+        )
+        const outcome = notFound.length > 0 ? 'not_found' : selected.length > 5 ? 'too_many' : 'ok'
+        const completed = outcome === 'ok' ? selected.filter((r) => r.state === 'completed') : []
+        const forced = params.force !== undefined
+        return Promise.resolve({
+          outcome,
+          matched: outcome === 'ok' ? selected.length : 0,
+          replays: forced
+            ? completed.map((r) => ({ runId: r.id, replayRunId: String(nextRunId++) }))
+            : [],
+          alreadyApplied: forced ? 0 : completed.length,
+          notCompleted: outcome === 'ok' ? selected.length - completed.length : 0,
+          notFound,
+          scope: forced && outcome === 'ok' ? 'replay-fixture' : null,
+          auditId: '1',
+        })
       },
     },
     crossReferences: {

@@ -200,6 +200,21 @@ describe('NetSuite idempotency modes', () => {
     expect(mismatch.status).toBe(400)
     expect(await nsErrorCode(mismatch)).toBe('IDEMPOTENCY_ERROR')
   })
+
+  it('honour: a refusal is not kept, so the same key succeeds once the data is fixed', async () => {
+    sim.setScenario({ idempotency: 'honour' })
+    const key = { 'x-netsuite-idempotency-key': 'k-2' }
+    const order = { entity: { externalId: 'C-FIX' }, item: { items: [] } }
+    const refused = await ns.call('PUT', `${R}/salesOrder/eid:SO-FIX`, order, key)
+    expect(refused.status).toBe(400)
+    sim.records.put('customer', { externalId: 'C-FIX', companyName: 'Fixed' })
+    const line = { item: { externalId: 'SKU-1' }, quantity: 1 }
+    const body = { ...order, item: { items: [line] } }
+    // A different body under the same key would be a mismatch if the refusal had been kept.
+    const applied = await ns.call('PUT', `${R}/salesOrder/eid:SO-FIX`, body, key)
+    expect(applied.status).toBe(204)
+    expect(effectOf('SO-FIX')).toMatchObject({ creates: 1, writes: 1, replays: 0 })
+  })
 })
 
 describe('seeded fault scripts', () => {

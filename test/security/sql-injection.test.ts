@@ -127,7 +127,11 @@ describe.skipIf(pgUrl === undefined)('SQL injection into the management API (Pos
     const jobs = INJECTION_POINTS.flatMap((point) => corpus.map((payload) => ({ point, payload })))
     answers = await pool(jobs, 4, ({ point, payload }) => send(h.hub.url, point, payload))
     expect(answers).toHaveLength(INJECTION_POINTS.length * corpus.length)
-    expect(await tableCounts()).toEqual(before)
+    // Nothing changed but the audit trail, which records every replay request, effective or not.
+    const after = await tableCounts()
+    const replayRequests = answers.filter((a) => a.point.name.includes('replay')).length
+    expect((after.audit_log ?? 0) - (before.audit_log ?? 0)).toBeLessThanOrEqual(replayRequests)
+    expect({ ...after, audit_log: 0 }).toEqual({ ...before, audit_log: 0 })
     expect(Object.keys(before)).toEqual(
       expect.arrayContaining([
         'inbox_messages',

@@ -146,7 +146,8 @@ export function dlqCommand(io: CliIo): Command {
   return dlq
 }
 
-function parseRunIdArgument(id: string): string {
+/** A positional run id, checked like `--before`; a bad one is a usage error (exit 1, one line). */
+export function parseRunIdArgument(id: string): string {
   try {
     return parseRunId(id)
   } catch (error) {

@@ -33,7 +33,16 @@ export interface NetSuiteSalesOrderBody {
   memo: string
   currency: { refName: string }
   item: { items: NetSuiteSalesOrderLine[] }
+  /**
+   * A free-form text custom body field holding the source version this record was written from
+   * (e.g. Shopify's `updated_at`): read-before-retry compares it, so an update whose outcome was
+   * unknown counts as applied only when the record really carries that version.
+   */
+  custbody_syncline_source_version?: string
 }
+
+/** The custom body field (see `NetSuiteSalesOrderBody`) that records the source version. */
+export const NETSUITE_SOURCE_VERSION_FIELD = 'custbody_syncline_source_version'
 
 export interface NetSuiteCustomerMappingOptions {
   /** Internal id of the subsidiary (OneWorld accounts require one). */
@@ -112,6 +121,9 @@ export function canonicalOrderToNetSuiteSalesOrder(
         description: line.title,
       })),
     },
+    ...(order.source.version === undefined
+      ? {}
+      : { custbody_syncline_source_version: order.source.version }),
   }
 }
 

@@ -57,7 +57,7 @@ export function createShopifyWebhookReceiver(options: {
       })
       const payload = parseShopifyJson(rawBody, `Shopify ${parsed.topic} webhook body`)
       return {
-        sourceMessageId: parsed.webhookId,
+        sourceMessageId: inboxMessageId(parsed.topic, parsed.eventId, parsed.webhookId),
         topic: parsed.topic,
         triggeredAt: parsed.triggeredAt,
         businessKey: businessKeyOf(parsed.topic, payload),
@@ -65,6 +65,16 @@ export function createShopifyWebhookReceiver(options: {
       }
     },
   }
+}
+
+/**
+ * The inbox's dedupe key. `X-Shopify-Event-Id` is shared by every delivery one merchant action
+ * caused (retries, and several subscriptions to the topic), so keying on it collapses all of
+ * them; one action can fire several topics, hence the topic in the key. Older API versions send
+ * no Event-Id: then the delivery's `X-Shopify-Webhook-Id`, stable across its retries.
+ */
+function inboxMessageId(topic: string, eventId: string | undefined, webhookId: string): string {
+  return eventId === undefined ? `webhook:${webhookId}` : `event:${topic}:${eventId}`
 }
 
 /** One run history per Shopify object: `shopify:order:<id>`, `shopify:customer:<id>`, … */

@@ -1,5 +1,7 @@
 /** @module flows/order-to-erp/shopify-order-to-netsuite-flow — the first flow: a Shopify order
- * becomes a NetSuite sales order, its customer ensured first, both cross-referenced.
+ * becomes a NetSuite sales order, its customer ensured first, both cross-referenced. Creations and
+ * edits (`orders/create`, `orders/updated`) take the same path: an upsert of the whole order,
+ * guarded by the order's `updated_at`, so duplicates and late arrivals never roll it back.
  */
 import { Order } from '../../canonical/index.ts'
 import type { NetSuiteClient } from '../../connectors/netsuite/netsuite-client.ts'
@@ -8,6 +10,7 @@ import {
   canonicalOrderToNetSuiteSalesOrder,
   netsuiteCustomerExternalId,
   netsuiteSalesOrderExternalId,
+  NETSUITE_SOURCE_VERSION_FIELD,
 } from '../../connectors/netsuite/netsuite-mapping.ts'
 import { parseShopifyJson } from '../../connectors/shopify/shopify-json.ts'
 import { shopifyOrderToCanonical } from '../../connectors/shopify/shopify-mapping.ts'
@@ -29,6 +32,16 @@ export interface OrderToNetSuiteOutput {
   customerId: string
 }
 
+/**
+ * Shopify's `updated_at` as epoch ms, the ordinal the version guard compares. Undefined when the
+ * payload has none (then nothing is guarded, as before versions were known).
+ */
+function sourceVersionOrdinal(version: unknown): number | undefined {
+  if (typeof version !== 'string') return undefined
+  const ms = Date.parse(version)
+  return Number.isNaN(ms) ? undefined : ms
+}
+
 /** Strips `undefined` so the value is plain JSON, as memoized step outputs must be. */
 function toJson(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value)) as JsonValue
@@ -38,7 +51,7 @@ export function createShopifyOrderToNetSuiteFlow(deps: OrderToNetSuiteDeps): Flo
   const targetSystem = deps.netsuiteSystem ?? 'netsuite'
   return defineFlow({
     name: SHOPIFY_ORDER_TO_NETSUITE,
-    trigger: { sourceSystem: 'shopify', topics: ['orders/create'] },
+    trigger: { sourceSystem: 'shopify', topics: ['orders/create', 'orders/updated'] },
     async run(ctx, message): Promise<OrderToNetSuiteOutput> {
       // Mapping is memoized: a replay after a mapping fix re-maps only if this step failed.
       const order = Order.parse(
@@ -85,13 +98,22 @@ export function createShopifyOrderToNetSuiteFlow(deps: OrderToNetSuiteDeps): Flo
       })
 
       const salesOrderEid = netsuiteSalesOrderExternalId(order)
+      const version = sourceVersionOrdinal(order.source.version)
       const salesOrder = await ctx.deliver('create-sales-order', {
         target: deps.netsuiteTarget,
         operation: 'salesOrder.create',
         businessKey: salesOrderEid,
+        ...(order.source.version === undefined ? {} : { version: order.source.version }),
+        ...(version === undefined ? {} : { entityVersion: version }),
         lookup: async ({ signal }) => {
           const found = await deps.netsuite.getByExternalId('salesOrder', salesOrderEid, signal)
-          return found === null ? null : { id: found.id }
+          if (found === null) return null
+          // An existing order proves an update applied only if it carries this version or newer.
+          if (version !== undefined) {
+            const stored = sourceVersionOrdinal(found.record[NETSUITE_SOURCE_VERSION_FIELD])
+            if (stored === undefined || stored < version) return null
+          }
+          return { id: found.id }
         },
         // Upsert by external id: even a request repeated after an unknown outcome cannot make a
         // second sales order.

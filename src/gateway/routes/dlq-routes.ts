@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { GatewayDeps } from '../gateway-deps.ts'
 import { GatewayHttpError } from '../gateway-errors.ts'
-import { booleanParam, idString, limitParam, parseRequestPart } from '../request-validation.ts'
+import {
+  auditActor,
+  booleanParam,
+  idString,
+  limitParam,
+  parseRequestPart,
+} from '../request-validation.ts'
 
 /** One request replays at most this many ids; the CLI sends chunks of 100 and shows progress. */
 export const MAX_REPLAY_IDS = 1_000
@@ -49,6 +55,7 @@ export function registerDlqRoutes(app: FastifyInstance, deps: GatewayDeps): void
     }
     const result = await deps.deadLetters.replay(
       body.runIds === undefined ? {} : { runIds: [...new Set(body.runIds)] },
+      auditActor(request),
     )
     request.log.info(
       {

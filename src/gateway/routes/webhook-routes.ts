@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { GatewayDeps, InboundAcceptance, WebhookReceiver } from '../gateway-deps.ts'
+import { StoreUnavailableError } from '../../store/store-contract.ts'
 import type { ErrorBody } from '../gateway-errors.ts'
 import { GatewayHttpError, isStoreUnavailable, sendRetryLater } from '../gateway-errors.ts'
 
@@ -108,14 +109,17 @@ async function receiveWebhook(
     Object.entries(headers).filter(([name]) => !UNSTORED_HEADERS.has(name)),
   )
   try {
-    const result = await deps.ingest({
-      tenantId: receiver.tenantId,
-      sourceSystem: receiver.sourceSystem,
-      connection,
-      rawBody: rawBody.toString('utf8'),
-      headers: storedHeaders,
-      acceptance,
-    })
+    const result = await withinDeadline(
+      deps.ingest({
+        tenantId: receiver.tenantId,
+        sourceSystem: receiver.sourceSystem,
+        connection,
+        rawBody: rawBody.toString('utf8'),
+        headers: storedHeaders,
+        acceptance,
+      }),
+      INGEST_DEADLINE_MS,
+    )
     const status = result.duplicate ? 'duplicate' : 'accepted'
     request.log.info({ ...fields, outcome: status, runIds: result.runIds }, 'webhook stored')
     return reply.code(200).send({ status, runIds: result.runIds })
@@ -133,6 +137,27 @@ async function receiveWebhook(
         )
       : sendRetryLater(reply, 'not_stored', 'the message could not be stored; retry later')
   }
+}
+
+/**
+ * How long a webhook waits for its commit. Under Shopify's 5 s delivery timeout, so a stalled
+ * database (frozen, failing over) is answered with 503 + Retry-After rather than a hung socket. The
+ * commit may still land after the answer: the source retries, and the inbox recognises the repeat.
+ */
+export const INGEST_DEADLINE_MS = 4_000
+
+function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new StoreUnavailableError(`the store did not confirm the commit within ${ms} ms`)),
+      ms,
+    )
+  })
+  // The late outcome of an abandoned ingest is in the log of the store, not an unhandled rejection.
+  work.catch(() => undefined)
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer))
 }
 
 export function registerWebhookRoutes(app: FastifyInstance, deps: GatewayDeps): void {

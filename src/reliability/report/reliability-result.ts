@@ -34,7 +34,8 @@ export type ReliabilityResult = z.infer<typeof ReliabilityResult>
 
 export function writeReliabilityResult(dir: string, result: ReliabilityResult): void {
   mkdirSync(dir, { recursive: true })
-  const file = join(dir, `test-${result.test.padStart(3, '0')}.json`)
+  // One file per test and seed: tier 2 runs every test under several seeds.
+  const file = join(dir, `test-${result.test.padStart(3, '0')}-seed-${result.seed}.json`)
   writeFileSync(file, `${JSON.stringify(ReliabilityResult.parse(result), null, 2)}\n`)
 }
 

@@ -25,6 +25,12 @@ export interface LedgerEffect {
   /** Requests answered from the idempotency store without touching the record. */
   readonly replays: number
   readonly lastAppliedAt: string | null
+  /** The source version of the newest state applied, when writes carry one. */
+  readonly lastVersion: string | null
+  /** Writes that carried a version older than one already applied: stale state over newer. */
+  readonly staleApplications: number
+  /** Writes per source version: more than one for a version is a duplicate effect of that version. */
+  readonly writesByVersion: Readonly<Record<string, number>>
 }
 
 export interface RetryAfterViolation {
@@ -72,6 +78,23 @@ interface MutableEffect {
   deletes: number
   replays: number
   lastAppliedAt: number | null
+  lastVersion: string | null
+  staleApplications: number
+  writesByVersion: Map<string, number>
+}
+
+/**
+ * Orders two version markers: as instants when both are timestamps (`updated_at`), as numbers
+ * when both are numeric, else as strings.
+ */
+export function compareVersions(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const [x, y] = [BigInt(a), BigInt(b)]
+    return x < y ? -1 : x > y ? 1 : 0
+  }
+  const [x, y] = [Date.parse(a), Date.parse(b)]
+  if (!Number.isNaN(x) && !Number.isNaN(y)) return Math.sign(x - y)
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 const mapKey = (k: BusinessKey): string => `${k.recordType}\u0000${k.key}`
@@ -91,13 +114,23 @@ export class EffectsLedger {
     this.#now = now
   }
 
-  /** Records one committed mutating request against a business key. */
-  recordEffect(key: BusinessKey, kind: EffectKind): void {
+  /**
+   * Records one committed mutating request against a business key, with the source version the
+   * written state carries when known: a version older than the newest applied is a stale write.
+   */
+  recordEffect(key: BusinessKey, kind: EffectKind, version?: string): void {
     const effect = this.#entry(key)
     if (kind === 'create') effect.creates += 1
     else if (kind === 'update') effect.updates += 1
     else effect.deletes += 1
     effect.lastAppliedAt = this.#now()
+    if (version === undefined) return
+    effect.writesByVersion.set(version, (effect.writesByVersion.get(version) ?? 0) + 1)
+    if (effect.lastVersion !== null && compareVersions(version, effect.lastVersion) < 0) {
+      effect.staleApplications += 1
+    } else {
+      effect.lastVersion = version
+    }
   }
 
   /** Records a request answered from the idempotency store: it reached the target but changed nothing. */
@@ -212,6 +245,9 @@ export class EffectsLedger {
         deletes: 0,
         replays: 0,
         lastAppliedAt: null,
+        lastVersion: null,
+        staleApplications: 0,
+        writesByVersion: new Map(),
       }
       this.#effects.set(k, effect)
     }
@@ -229,5 +265,8 @@ function freeze(e: MutableEffect): LedgerEffect {
     writes: e.creates + e.updates + e.deletes,
     replays: e.replays,
     lastAppliedAt: e.lastAppliedAt === null ? null : new Date(e.lastAppliedAt).toISOString(),
+    lastVersion: e.lastVersion,
+    staleApplications: e.staleApplications,
+    writesByVersion: Object.fromEntries(e.writesByVersion),
   }
 }

@@ -135,7 +135,11 @@ async function runOnce(
   }
   try {
     const response = await route.handle(request)
-    idem.store.complete(header, response)
+    // Stripe keeps an outcome only once the endpoint began executing: a request refused by
+    // validation changed nothing, so a retry with the same key (say, after the missing item was
+    // created) is judged afresh instead of being answered the stale refusal for 24 h.
+    if (response.status >= 400 && response.status < 500) idem.store.abandon(header)
+    else idem.store.complete(header, response)
     return response
   } catch (error) {
     idem.store.abandon(header)

@@ -61,6 +61,8 @@ export interface NetSuiteRouteDeps {
   readonly store: NetSuiteRecordStore
   readonly auth: NetSuiteAuth
   readonly ledger: EffectsLedger
+  /** The field whose value the ledger records as each write's source version. */
+  readonly versionField: string
   readonly baseUrl: () => string
   readonly concurrencyLimit: () => number
 }
@@ -85,6 +87,16 @@ export const keyOfRecord = (record: StoredRecord): BusinessKey => ({
 
 export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDeps): void {
   const { store, ledger } = deps
+  const effects = {
+    recordEffect(record: StoredRecord, kind: 'create' | 'update'): void {
+      const version = record.fields[deps.versionField]
+      deps.ledger.recordEffect(
+        keyOfRecord(record),
+        kind,
+        typeof version === 'string' ? version : undefined,
+      )
+    },
+  }
   let admitted = 0
 
   // Account-wide cap first (NetSuite refuses before doing any work), then the token.
@@ -143,7 +155,7 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       const prepared = prepareWrite(store, type, body, null, { sublist: 'replace', validate: true })
       if (!prepared.ok) return prepared.response
       const record = store.insert(type, externalId, prepared.fields)
-      ledger.recordEffect(keyOfRecord(record), 'create')
+      effects.recordEffect(record, 'create')
       return created(record)
     }),
   )
@@ -164,7 +176,7 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       const record = existing
         ? store.update(existing, prepared.fields)
         : store.insert(type, externalId, prepared.fields)
-      ledger.recordEffect(keyOfRecord(record), existing ? 'update' : 'create')
+      effects.recordEffect(record, existing ? 'update' : 'create')
       return created(record)
     }),
   )
@@ -182,7 +194,7 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       })
       if (!prepared.ok) return prepared.response
       const record = store.update(existing, prepared.fields)
-      ledger.recordEffect(keyOfRecord(record), 'update')
+      effects.recordEffect(record, 'update')
       return created(record)
     }),
   )

@@ -37,6 +37,11 @@ export interface NetSuiteSimulatorOptions {
   readonly scenario?: ScenarioInput
   /** Source of "now" for timestamps, token expiry and Retry-After deadlines; default Date.now. */
   readonly now?: () => number
+  /**
+   * The record field the effects ledger reads each write's source version from, to count stale
+   * and repeated versions; default the hub's `custbody_syncline_source_version`.
+   */
+  readonly ledgerVersionField?: string
 }
 
 export interface NetSuiteSimulator {
@@ -138,6 +143,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     store,
     auth,
     ledger,
+    versionField: options.ledgerVersionField ?? 'custbody_syncline_source_version',
     baseUrl: () => server.baseUrl,
     concurrencyLimit,
   })

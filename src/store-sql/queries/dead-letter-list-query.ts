@@ -45,6 +45,9 @@ export async function deadLetterList(
       attempts: Number(row.attempts),
       deadAt: toMillis(row.dead_at),
       replayedAt: toNullableMillis(row.replayed_at),
+      enqueuedAt: toMillis(row.enqueued_at),
+      correlationId: row.correlation_id,
+      errorClass: row.error_class,
       message,
     }
   })

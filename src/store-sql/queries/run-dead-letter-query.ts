@@ -4,7 +4,10 @@ import type { RunDeadLetterParams } from '../../store/store-contract.ts'
 import type { Database } from '../database-schema.ts'
 import { toJsonParam } from '../sql-row-mapper.ts'
 
-/** One statement, so the state change and the dead_letters row commit together or not at all. */
+/**
+ * One statement, so the state change and the dead_letters row commit together or not at all. The
+ * event's arrival and correlation id are copied in, so the dead letter stands on its own.
+ */
 export async function runDeadLetter(
   db: Kysely<Database>,
   params: RunDeadLetterParams,
@@ -21,11 +24,15 @@ export async function runDeadLetter(
           lease_expires_at = null
       where tenant_id = ${params.tenantId} and id = ${params.runId}
         and state = 'running' and lease_version = ${params.leaseVersion}
-      returning tenant_id, id
+      returning tenant_id, id, inbox_id
     )
-    insert into dead_letters (tenant_id, run_id, reason, error, attempts, dead_at)
-    select dead.tenant_id, dead.id, ${params.reason}, ${error}::jsonb, ${params.attempt}, ${params.now}
+    insert into dead_letters (
+      tenant_id, run_id, reason, error, attempts, dead_at, enqueued_at, correlation_id, error_class
+    )
+    select dead.tenant_id, dead.id, ${params.reason}, ${error}::jsonb, ${params.attempt}, ${params.now},
+           m.received_at, m.source_message_id, ${params.error.type}
     from dead
+    join inbox_messages m on m.tenant_id = dead.tenant_id and m.id = dead.inbox_id
     returning id
   `.execute(db)
   return result.rows.length > 0

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { CrossReference, StepCompleteParams } from '../../store/store-contract.ts'
 import type { Database } from '../database-schema.ts'
 import { toJsonParam } from '../sql-row-mapper.ts'
+import { entityVersionRaise } from './entity-version-query.ts'
 import { runLeaseHeld } from './run-lease-query.ts'
 
 /**
@@ -31,6 +32,7 @@ export async function stepComplete(
         last_error = null
   `.execute(trx)
   await crossReferencesUpsert(trx, params, params.crossReferences ?? [])
+  await entityVersionRaise(trx, params)
   return true
 }
 

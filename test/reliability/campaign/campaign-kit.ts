@@ -14,7 +14,7 @@ import {
   type Sandbox,
   type SandboxOptions,
 } from '../../../src/sandbox/sandbox-host.ts'
-import { harnessConfig } from '../../support/hub-harness.ts'
+import { harnessConfig, waitFor } from '../../support/hub-harness.ts'
 import { freePort } from '../../support/test-network.ts'
 
 import { HubSupervisor } from './hub-supervisor.ts'
@@ -22,6 +22,14 @@ import { HubSupervisor } from './hub-supervisor.ts'
 export const TIER = Number(process.env.SYNCLINE_RELIABILITY_TIER ?? '1') === 2 ? 2 : 1
 const RESULTS =
   process.env.SYNCLINE_RELIABILITY_RESULTS ?? join('.syncline', 'reliability', 'adhoc')
+
+/** Which of the tier's seeds this run is (tier 2 runs each test under 5 seeds). */
+const SEED_INDEX = Number(process.env.SYNCLINE_RELIABILITY_SEED_INDEX ?? '0')
+
+/** The seed of a test in this run: its base seed for the first, a distinct one for each further. */
+export function campaignSeed(base: number): number {
+  return base + 1_000 * SEED_INDEX
+}
 
 /** The campaign's size for this tier: T1 runs about a fifth of T2's counts. */
 export function sized(t1: number, t2: number): number {
@@ -44,6 +52,8 @@ export function progress(test: string, message: string): void {
 export interface CampaignEnv {
   sandbox: Sandbox
   hub: HubSupervisor
+  /** The JSON log file of the hub at this URL. */
+  hubLog(hubUrl: string): string
   /** Starts one more hub process on the same database and config (a second worker). */
   addHub(): Promise<HubSupervisor>
   databaseUrl: string
@@ -56,6 +66,10 @@ export async function startCampaignEnv(options: {
   sandbox?: SandboxOptions
   config?: Record<string, unknown>
   env?: Record<string, string>
+  /** Extra environment for the first hub only (the one webhooks go to), e.g. LD_PRELOAD. */
+  mainHubEnv?: Record<string, string>
+  /** Topics the Shopify simulator sends to the hub; default orders/create; none when the test is the producer. */
+  hubTopics?: readonly string[]
 }): Promise<CampaignEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'syncline-campaign-'))
   const sandbox = await startSandbox({
@@ -71,10 +85,13 @@ export async function startCampaignEnv(options: {
   await writeFile(configPath, JSON.stringify(harnessConfig(sandbox, options.config)))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  sandbox.shopify.addWebhookSubscriber({
-    address: `${url}/webhooks/shopify/demo`,
-    topics: ['orders/create'],
-  })
+  const hubTopics = options.hubTopics ?? ['orders/create']
+  if (hubTopics.length > 0) {
+    sandbox.shopify.addWebhookSubscriber({
+      address: `${url}/webhooks/shopify/demo`,
+      topics: [...hubTopics],
+    })
+  }
   const hubArgs = (port: number): string[] => [
     'bin/syncline.js',
     'start',
@@ -91,7 +108,11 @@ export async function startCampaignEnv(options: {
     '--log-file',
     join(dir, `hub-${port}.log`),
   ]
-  const hub = new HubSupervisor({ url, env: options.env ?? {}, args: hubArgs(port) })
+  const hub = new HubSupervisor({
+    url,
+    env: { ...options.env, ...options.mainHubEnv },
+    args: hubArgs(port),
+  })
   await hub.start()
   const extra: HubSupervisor[] = []
   return {
@@ -108,6 +129,7 @@ export async function startCampaignEnv(options: {
       await another.start()
       return another
     },
+    hubLog: (hubUrl) => join(dir, `hub-${new URL(hubUrl).port}.log`),
     databaseUrl,
     dir,
     async dispose() {
@@ -156,6 +178,30 @@ export function netsuiteLedgerRule(sandbox: Sandbox): {
   return { acknowledged: acknowledged.size, lost, duplicated }
 }
 
+/** Polls the runs per state until `done` holds of them or `timeoutMs` passes. */
+export async function waitForRunStates(
+  databaseUrl: string,
+  done: (byState: Record<string, number>) => boolean,
+  timeoutMs: number,
+): Promise<{ settled: boolean; byState: Record<string, number> }> {
+  let byState: Record<string, number> = {}
+  const settled = await waitFor(
+    async () => {
+      const rows = await adminQuery(
+        databaseUrl,
+        'select state, count(*)::int as n from flow_runs group by state',
+      )
+      byState = Object.fromEntries(
+        rows.rows.map((r: { state: string; n: number }) => [r.state, r.n]),
+      )
+      return done(byState)
+    },
+    timeoutMs,
+    500,
+  )
+  return { settled, byState }
+}
+
 export function recordResult(
   result: Omit<ReliabilityResult, 'tier' | 'finishedAt' | 'command'> & { file: string },
 ): void {
@@ -164,7 +210,7 @@ export function recordResult(
     ...rest,
     tier: TIER,
     finishedAt: new Date().toISOString(),
-    command: `SYNCLINE_RELIABILITY_TIER=${TIER} npx vitest run --config vitest.reliability.config.ts test/reliability/campaign/${file}`,
+    command: `SYNCLINE_RELIABILITY_TIER=${TIER}${SEED_INDEX === 0 ? '' : ` SYNCLINE_RELIABILITY_SEED_INDEX=${SEED_INDEX}`} npx vitest run --config vitest.reliability.config.ts test/reliability/campaign/${file}`,
   })
 }
 

@@ -7,6 +7,7 @@ import type { RequestLogEntry } from '../../../src/sandbox/kit/request-log.ts'
 import { waitFor } from '../../support/hub-harness.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
+  campaignSeed,
   adminQuery,
   netsuiteLedgerRule,
   percentile,
@@ -19,7 +20,7 @@ import {
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 1')
-const SEED = 1
+const SEED = campaignSeed(1)
 const EVENTS = sized(2_000, 10_000)
 const RATE = sized(100, 200)
 const CRASH_P = sized(0.003, 0.002)

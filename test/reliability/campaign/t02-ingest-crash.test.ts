@@ -8,6 +8,7 @@ import { waitFor } from '../../support/hub-harness.ts'
 import { signedShopifyHeaders } from '../../support/test-network.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
+  campaignSeed,
   adminQuery,
   netsuiteLedgerRule,
   percentile,
@@ -20,7 +21,7 @@ import {
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 2')
-const SEED = 2
+const SEED = campaignSeed(2)
 const EVENTS = sized(1_000, 5_000)
 
 describe.runIf(pgUrl)('campaign 2: crash the ingest path', () => {

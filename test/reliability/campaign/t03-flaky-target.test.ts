@@ -9,6 +9,7 @@ import type { RequestLogEntry } from '../../../src/sandbox/kit/request-log.ts'
 import { startHarness, waitFor } from '../../support/hub-harness.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
+  campaignSeed,
   adminQuery,
   netsuiteLedgerRule,
   PATIENT_WEBHOOK_RETRIES,
@@ -18,7 +19,7 @@ import {
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 3')
-const SEED = 3
+const SEED = campaignSeed(3)
 const GOOD = sized(1_900, 9_500)
 const BAD = sized(100, 500)
 const GOVERNOR = 5

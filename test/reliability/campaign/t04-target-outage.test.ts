@@ -8,6 +8,7 @@ import type { RequestLogEntry } from '../../../src/sandbox/kit/request-log.ts'
 import { startHarness, waitFor } from '../../support/hub-harness.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
+  campaignSeed,
   adminQuery,
   netsuiteLedgerRule,
   PATIENT_WEBHOOK_RETRIES,
@@ -18,7 +19,7 @@ import {
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 4')
-const SEED = 4
+const SEED = campaignSeed(4)
 // About half the capacity of a hub sharing one process with the simulators on this box (campaign §C3).
 const RATE = sized(20, 50)
 const BEFORE_MS = sized(30_000, 60_000)

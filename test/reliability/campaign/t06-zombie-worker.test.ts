@@ -2,9 +2,9 @@
 // lease, then resumed (SIGCONT). Another worker takes its runs over when the leases expire; the
 // zombie's late results are refused by the fencing version; every order lands exactly once.
 import { describe, expect, it } from 'vitest'
-import { waitFor } from '../../support/hub-harness.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
+  campaignSeed,
   adminQuery,
   netsuiteLedgerRule,
   progress,
@@ -12,10 +12,11 @@ import {
   sized,
   sleep,
   startCampaignEnv,
+  waitForRunStates,
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 6')
-const SEED = 6
+const SEED = campaignSeed(6)
 const EVENTS = sized(300, 1_000)
 const LEASE_MS = 5_000
 
@@ -53,20 +54,10 @@ describe.runIf(pgUrl)('campaign 6: zombie worker and lease fencing', () => {
       progress('6', 'worker resumed')
       await generation.done
       await env.sandbox.shopify.deliveriesSettled(240_000)
-      let byState: Record<string, number> = {}
-      const settled = await waitFor(
-        async () => {
-          const rows = await adminQuery(
-            env.databaseUrl,
-            'select state, count(*)::int as n from flow_runs group by state',
-          )
-          byState = Object.fromEntries(
-            rows.rows.map((r: { state: string; n: number }) => [r.state, r.n]),
-          )
-          return byState.completed === EVENTS
-        },
+      const { settled, byState } = await waitForRunStates(
+        env.databaseUrl,
+        (byState) => byState.completed === EVENTS,
         120_000,
-        500,
       )
       const takenOver = await adminQuery(
         env.databaseUrl,

@@ -10,6 +10,7 @@ import {
 import { startHarness, waitFor } from '../../support/hub-harness.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
+  campaignSeed,
   adminQuery,
   netsuiteLedgerRule,
   PATIENT_WEBHOOK_RETRIES,
@@ -19,7 +20,7 @@ import {
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 7')
-const SEED = 7
+const SEED = campaignSeed(7)
 const EVENTS = sized(2_000, 10_000)
 const RATE = sized(0.05, 0.2)
 

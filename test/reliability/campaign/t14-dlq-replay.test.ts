@@ -9,6 +9,7 @@ import type { DeadLetterRecord } from '../../../src/store/store-contract.ts'
 import { waitFor } from '../../support/hub-harness.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
+  campaignSeed,
   adminQuery,
   netsuiteLedgerRule,
   progress,
@@ -20,7 +21,7 @@ import {
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 14')
-const SEED = 14
+const SEED = campaignSeed(14)
 const GOOD = sized(1_800, 9_000)
 const BAD = sized(200, 1_000)
 const EVENTS = GOOD + BAD

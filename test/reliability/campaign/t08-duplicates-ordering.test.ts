@@ -4,6 +4,10 @@
 // change). Each Event-Id is stored once, and every order ends at its newest version in NetSuite
 // with no stale or repeated version ever applied, in both target modes.
 import { describe, expect, it } from 'vitest'
+import {
+  ANOMALY_KINDS,
+  assertLedgerRule,
+} from '../../../src/reliability/history/history-check-report.ts'
 import { postgresForTests } from '../../support/postgres-availability.ts'
 import {
   campaignSeed,
@@ -15,6 +19,7 @@ import {
   startCampaignEnv,
   waitForRunStates,
 } from './campaign-kit.ts'
+import { checkOrderHistory } from './order-history.ts'
 import { deliver, planDeliveries, startWebhookCapture } from './webhook-replayer.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 8')
@@ -120,6 +125,14 @@ describe.runIf(pgUrl)('campaign 8: duplicate and out-of-order webhooks', () => {
           .map(([v, n]) => `${e.businessKey}@${v}×${n}`),
       )
       const doubleCreates = effects.filter((e) => e.creates !== 1).map((e) => e.businessKey)
+      // The same run read as a history: producer acks, hub terminal states, target applications.
+      const history = await checkOrderHistory({
+        dir: `${env.dir}/history`,
+        outcomes,
+        databaseUrl: env.databaseUrl,
+        ledger: env.sandbox.netsuite.ledger(),
+        deadlineMs: lastSent + 120_000,
+      })
       const notOk = outcomes.filter((o) => o.status !== 200)
       const count = (kind: string): number => plan.filter((p) => p.kind === kind).length
       const stuck = (byState.pending ?? 0) + (byState.running ?? 0) + (byState.retrying ?? 0)
@@ -131,7 +144,8 @@ describe.runIf(pgUrl)('campaign 8: duplicate and out-of-order webhooks', () => {
         stale === 0 &&
         repeated.length === 0 &&
         doubleCreates.length === 0 &&
-        (byState.dead ?? 0) === 0
+        (byState.dead ?? 0) === 0 &&
+        ANOMALY_KINDS.every((k) => history.counts[k] === 0)
 
       recordResult({
         test: '8',
@@ -147,11 +161,11 @@ describe.runIf(pgUrl)('campaign 8: duplicate and out-of-order webhooks', () => {
           secondSubscription: count('second-subscription'),
           commitThenDrop: env.sandbox.netsuite.ledger().faultsInjected.commitThenDrop,
         },
-        lost: mismatched.length,
-        duplicated: repeated.length + doubleCreates.length,
+        lost: mismatched.length + history.counts.lost,
+        duplicated: repeated.length + doubleCreates.length + history.counts.duplicated,
         stale,
-        stuck,
-        regressions: 0,
+        stuck: Math.max(stuck, history.counts.stuck),
+        regressions: history.counts.regressions,
         recoveryMs: null,
         peakRssMb: env.hub.peakRssMb,
         durationMs: Date.now() - started,
@@ -161,6 +175,7 @@ describe.runIf(pgUrl)('campaign 8: duplicate and out-of-order webhooks', () => {
           `Superseded runs (a stale or repeated version skipped): ${supersededRuns}; runs by state ${JSON.stringify(byState)}`,
           `Orders whose NetSuite sales order is not at the shop's newest version: ${mismatched.length} of ${latest.size}`,
           `All runs terminal ${Math.round(terminalMs / 1000)} s after the last delivery`,
+          `History check (${history.counts.events} records, ${history.counts.items} key-versions): ${ANOMALY_KINDS.map((k) => `${k} ${history.counts[k]}`).join(', ')}`,
         ],
       })
       expect(
@@ -175,6 +190,7 @@ describe.runIf(pgUrl)('campaign 8: duplicate and out-of-order webhooks', () => {
       expect(doubleCreates, 'sales orders not created exactly once').toEqual([])
       expect(byState.dead ?? 0, 'dead-lettered runs').toBe(0)
       expect(supersededRuns).toBeGreaterThan(0)
+      assertLedgerRule(history)
       expect(env.hub.peakRssMb).toBeLessThan(512)
     } finally {
       await env.dispose()

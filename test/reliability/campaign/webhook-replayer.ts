@@ -10,6 +10,8 @@ export interface CapturedWebhook {
   topic: string
   eventId: string
   orderId: string
+  /** The order's `updated_at` in this payload: the event's entity version. */
+  version: string
   triggeredAt: string
   headers: Record<string, string>
   body: Buffer
@@ -31,11 +33,15 @@ export async function startWebhookCapture(): Promise<{
         if (typeof value === 'string' && name.startsWith('x-shopify-')) headers[name] = value
       }
       const body = Buffer.concat(chunks)
-      const id = /"id":(\d+)/.exec(body.toString('utf8'))?.[1] ?? ''
+      const text = body.toString('utf8')
+      const id = /"id":(\d+)/.exec(text)?.[1] ?? ''
+      // Only the top-level updated_at is read; the id is taken textually as it exceeds 2^53.
+      const { updated_at: version } = JSON.parse(text) as { updated_at?: unknown }
       captured.push({
         topic: headers['x-shopify-topic'] ?? '',
         eventId: headers['x-shopify-event-id'] ?? '',
         orderId: id,
+        version: typeof version === 'string' ? version : '',
         triggeredAt: headers['x-shopify-triggered-at'] ?? '',
         headers,
         body,
@@ -65,6 +71,8 @@ export interface PlannedDelivery {
 export interface DeliveryOutcome {
   planned: PlannedDelivery
   status: number
+  sentAt: number
+  answeredAt: number
 }
 
 /** Poisson(mean) by inversion, clamped to [1, 5] as the campaign states. */
@@ -150,6 +158,7 @@ export async function deliver(
   const worker = async (): Promise<void> => {
     while (next < plan.length) {
       const planned = plan[next++] as PlannedDelivery
+      const sentAt = Date.now()
       let status = 0
       try {
         const response = await request(hubWebhookUrl, {
@@ -164,7 +173,7 @@ export async function deliver(
       } catch {
         status = 0
       }
-      outcomes.push({ planned, status })
+      outcomes.push({ planned, status, sentAt, answeredAt: Date.now() })
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))

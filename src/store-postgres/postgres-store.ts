@@ -54,6 +54,13 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   // An idle client losing its server emits 'error' on the pool; unhandled, that would crash the
   // process. The pool drops the client, and the next query reports StoreUnavailableError.
   pool.on('error', () => undefined)
+  // A checked-out client has no pool listener: when the server goes (restart, terminated
+  // backend) between two statements of a transaction, its 'error' event would be unhandled and
+  // end the process. The failure reaches the caller through its next statement instead, and the
+  // pool drops the broken client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined)
+  })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return createSqlStore({ driver: 'postgres', db, schema })
 }

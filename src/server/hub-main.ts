@@ -31,6 +31,11 @@ export interface HubStartOptions {
   host: string
   demo: boolean
   sandbox: boolean
+  /**
+   * False for an API-only process: it ingests and serves the API while other processes on the
+   * same database run the flows, so a worker crash never refuses a webhook. Default true.
+   */
+  worker?: boolean
   databaseUrl?: string
   dataDir: string
   configPath?: string
@@ -142,8 +147,10 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
         'target governed',
       )
     }
-    engine.start()
-    cleanup.push(() => engine.stop())
+    if (options.worker !== false) {
+      engine.start()
+      cleanup.push(() => engine.stop())
+    }
 
     const deps = buildGatewayDeps({
       config,

@@ -1,5 +1,4 @@
 /** @module server/store-factory — the composition root's one place that picks a storage driver. */
-import { createEmbeddedStore } from '../store-embedded/embedded-store.ts'
 import { createPostgresStore } from '../store-postgres/postgres-store.ts'
 import type { Store } from '../store/store-contract.ts'
 import { ConfigError } from './hub-config.ts'
@@ -21,6 +20,9 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       ...(choice.poolSize === undefined ? {} : { poolSize: choice.poolSize }),
     })
   }
+  // Loaded only when chosen: PGlite's WebAssembly takes about a second to import, which every
+  // PostgreSQL-mode start (and restart after a crash) would otherwise pay for nothing.
+  const { createEmbeddedStore } = await import('../store-embedded/embedded-store.ts')
   return createEmbeddedStore({ dataDir: choice.dataDir })
 }
 

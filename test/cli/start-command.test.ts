@@ -66,6 +66,7 @@ describe('syncline start', () => {
         host: '127.0.0.1',
         demo: true,
         sandbox: true,
+        worker: true,
         dataDir: './.syncline/data',
         logLevel: 'info',
         allowUnsafeDurability: false,
@@ -79,7 +80,7 @@ describe('syncline start', () => {
 
   it('maps every flag to the camelCase option startHub takes', async () => {
     const { runtime } = await start([
-      ...['--port', '9090', '--host', '0.0.0.0', '--no-demo', '--no-sandbox'],
+      ...['--port', '9090', '--host', '0.0.0.0', '--no-demo', '--no-sandbox', '--no-worker'],
       ...['--database-url', 'postgres://hub:pw@db/syncline', '--data-dir', '/var/lib/syncline'],
       ...['--config', 'connections.json', '--log-level', 'debug', '--allow-unsafe-durability'],
     ])
@@ -88,6 +89,7 @@ describe('syncline start', () => {
       host: '0.0.0.0',
       demo: false,
       sandbox: false,
+      worker: false,
       databaseUrl: 'postgres://hub:pw@db/syncline',
       dataDir: '/var/lib/syncline',
       configPath: 'connections.json',

@@ -14,6 +14,7 @@ interface StartFlags {
   host: string
   demo: boolean
   sandbox: boolean
+  worker: boolean
   databaseUrl?: string
   dataDir: string
   config?: string
@@ -44,6 +45,7 @@ export function toHubStartOptions(flags: StartFlags, io: CliIo): HubStartOptions
     host: flags.host,
     demo: flags.demo,
     sandbox: flags.sandbox,
+    worker: flags.worker,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     dataDir: flags.dataDir,
     ...(flags.config === undefined ? {} : { configPath: flags.config }),
@@ -141,6 +143,10 @@ export function startCommand(io: CliIo, runtime: StartRuntime = processRuntime):
     .option('--host <h>', 'interface to listen on', '127.0.0.1')
     .option('--no-demo', 'run the hub and the sandbox without demo traffic')
     .option('--no-sandbox', 'do not start the vendor simulators')
+    .option(
+      '--no-worker',
+      'serve webhooks and the API but run no flows (workers run in other processes on the same database)',
+    )
     .option(
       '--database-url <url>',
       'PostgreSQL connection string (or env DATABASE_URL); omit for the embedded store',

@@ -54,8 +54,11 @@ export interface CampaignEnv {
   hub: HubSupervisor
   /** The JSON log file of the hub at this URL. */
   hubLog(hubUrl: string): string
-  /** Starts one more hub process on the same database and config (a second worker). */
-  addHub(): Promise<HubSupervisor>
+  /**
+   * Starts one more hub process on the same database and config (a second worker), with extra
+   * environment (e.g. crash points for this process only).
+   */
+  addHub(extra?: { env?: Record<string, string> }): Promise<HubSupervisor>
   databaseUrl: string
   dir: string
   dispose(): Promise<void>
@@ -68,6 +71,8 @@ export async function startCampaignEnv(options: {
   env?: Record<string, string>
   /** Extra environment for the first hub only (the one webhooks go to), e.g. LD_PRELOAD. */
   mainHubEnv?: Record<string, string>
+  /** Extra arguments for the first hub only, e.g. `--no-worker` for an API-only process. */
+  mainHubArgs?: readonly string[]
   /** Topics the Shopify simulator sends to the hub; default orders/create; none when the test is the producer. */
   hubTopics?: readonly string[]
 }): Promise<CampaignEnv> {
@@ -111,18 +116,18 @@ export async function startCampaignEnv(options: {
   const hub = new HubSupervisor({
     url,
     env: { ...options.env, ...options.mainHubEnv },
-    args: hubArgs(port),
+    args: [...hubArgs(port), ...(options.mainHubArgs ?? [])],
   })
   await hub.start()
   const extra: HubSupervisor[] = []
   return {
     sandbox,
     hub,
-    async addHub() {
+    async addHub(more = {}) {
       const extraPort = await freePort()
       const another = new HubSupervisor({
         url: `http://127.0.0.1:${extraPort}`,
-        env: options.env ?? {},
+        env: { ...options.env, ...more.env },
         args: hubArgs(extraPort),
       })
       extra.push(another)

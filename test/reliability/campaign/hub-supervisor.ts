@@ -43,6 +43,14 @@ export class HubSupervisor {
 
   /** SIGKILL now; the supervisor restarts it. Resolves once the new process answers. */
   async kill9(): Promise<void> {
+    // Between a crash (a crash point) and its restart there is nothing to kill: wait for the
+    // successor. Returning at once instead let a caller's `while (kills < n) await kill9()` spin
+    // on resolved promises and starve the timer that restarts the hub.
+    await waitFor(
+      () => this.#child !== undefined && !exited(this.#child) && this.#ready,
+      90_000,
+      50,
+    )
     const child = this.#child
     if (!child || exited(child)) return
     this.kills += 1

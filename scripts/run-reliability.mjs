@@ -1,8 +1,14 @@
-// `npm run test:reliability [-- --tier=2] [--seeds=N] [--only=t08]`: runs the reliability
-// campaign's tier once per seed, then writes docs/reliability.md from what the tests recorded
-// (this tier's results beside the last run of the other tier). Exits with the tests' status.
+// `npm run test:reliability [-- --tier=2] [--seeds=N] [--only=t08] [--resume]`: runs the
+// reliability campaign's tier once per seed, then writes docs/reliability.md from what the tests
+// recorded (this tier's results beside the last run of the other tier). Exits with the tests'
+// status.
+//
+// Tier 1 (CI) keeps its results under .syncline/. Tier 2 takes hours on a small machine, so its
+// results are kept in the repository (docs/reliability/tier-2/), one file per test and seed, and
+// `--resume` runs only the test/seed pairs that have no result yet: a full tier-2 run can span
+// several sittings and still report every pair from a run.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 function option(name) {
@@ -22,16 +28,36 @@ if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) {
   process.exit(2)
 }
 const only = option('only')
-const resultsOf = (t) => join('.syncline', 'reliability', `tier-${t}`)
+const resume = process.argv.includes('--resume')
+const resultsOf = (t) =>
+  t === 2 ? join('docs', 'reliability', 'tier-2') : join('.syncline', 'reliability', `tier-${t}`)
 const results = resultsOf(tier)
-rmSync(results, { recursive: true, force: true })
+if (!resume) rmSync(results, { recursive: true, force: true })
 mkdirSync(results, { recursive: true })
+
+const campaignDir = join('test', 'reliability', 'campaign')
+const files = readdirSync(campaignDir)
+  .filter((f) => /^t\d+-.*\.test\.ts$/.test(f))
+  .filter((f) => only === undefined || f.includes(only))
+  .sort()
+if (files.length === 0) {
+  console.error(`no campaign test file matches --only=${only}`)
+  process.exit(2)
+}
+// The seed a test records under seed index k (campaign-kit.ts campaignSeed: base + 1000·k).
+const seedOf = (file, seedIndex) => Number(/^t(\d+)-/.exec(file)[1]) + 1_000 * seedIndex
+const recorded = (file, seedIndex) => {
+  const test = String(Number(/^t(\d+)-/.exec(file)[1])).padStart(3, '0')
+  return existsSync(join(results, `test-${test}-seed-${seedOf(file, seedIndex)}.json`))
+}
 
 let status = 0
 for (let seedIndex = 0; seedIndex < seeds; seedIndex += 1) {
+  const todo = files.filter((f) => !(resume && recorded(f, seedIndex)))
   console.log(
-    `reliability campaign: tier ${tier}, seed ${seedIndex + 1} of ${seeds}; results in ${results}`,
+    `reliability campaign: tier ${tier}, seed ${seedIndex + 1} of ${seeds}: ${todo.length} of ${files.length} test files${resume ? ' not yet recorded' : ''}; results in ${results}`,
   )
+  if (todo.length === 0) continue
   const run = spawnSync(
     'npx',
     [
@@ -39,7 +65,7 @@ for (let seedIndex = 0; seedIndex < seeds; seedIndex += 1) {
       'run',
       '--config',
       'vitest.reliability.config.ts',
-      ...(only === undefined ? [] : [only]),
+      ...todo.map((f) => join(campaignDir, f)),
     ],
     {
       stdio: 'inherit',

@@ -24,6 +24,9 @@ export function renderReliabilityReport(
   results: ReliabilityResult[],
   context: { machine: string; generatedAt: string },
 ): string {
+  results = [...results].sort(
+    (a, b) => a.tier - b.tier || testOrder(a.test) - testOrder(b.test) || a.seed - b.seed,
+  )
   const rows = results.map((r) => {
     const faults = Object.entries(r.faults)
       .filter(([, n]) => n > 0)
@@ -49,6 +52,7 @@ ${GUARANTEE}
 Generated ${context.generatedAt} on ${context.machine}.
 
 ${coverage(results)}
+${tierTwo(results)}
 
 | Test | What | Result | Tier | Events | Faults injected | Lost | Duplicated | Stale | Stuck | Regressions | Recovery p50 / max | Peak RSS | Seed |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
@@ -66,4 +70,27 @@ function coverage(results: ReliabilityResult[]): string {
   )
   const tiers = [...new Set(results.map((r) => `T${r.tier}`))].join(', ') || 'none'
   return `Recorded here: tests ${[...recorded].join(', ') || 'none'} (${tiers}). Not in this report: ${missing.join(', ')} — the security and model tests (11, 17, 18, 19, 24) run in \`npm test\`; the rest join as their capabilities are built.`
+}
+
+function testOrder(test: string): number {
+  return Number.parseInt(test, 10) * 100 + (/[a-z]$/.exec(test)?.[0].charCodeAt(0) ?? 0)
+}
+
+/**
+ * Tier 2 runs every test under 5 seeds and may span several sittings (`--resume`): how many seeds
+ * each test has recorded, so a partial tier-2 run reads as partial.
+ */
+function tierTwo(results: ReliabilityResult[]): string {
+  const t2 = results.filter((r) => r.tier === 2)
+  if (t2.length === 0) return 'Tier 2 (full sizes, 5 seeds): not recorded.\n'
+  const byTest = new Map<string, ReliabilityResult[]>()
+  for (const r of t2) byTest.set(r.test, [...(byTest.get(r.test) ?? []), r])
+  const lines = [...byTest].map(([test, rs]) => {
+    const passed = rs.filter((r) => r.passed).length
+    const lost = rs.reduce((n, r) => n + r.lost, 0)
+    const duplicated = rs.reduce((n, r) => n + r.duplicated, 0)
+    const events = rs.reduce((n, r) => n + r.events, 0)
+    return `- Test ${test}: ${rs.length} of 5 seeds recorded, ${passed} passed; ${cell(events)} events, ${lost} lost, ${duplicated} duplicated (seeds ${rs.map((r) => r.seed).join(', ')})`
+  })
+  return `Tier 2 (full sizes, 5 seeds per test), results in \`docs/reliability/tier-2/\`:\n\n${lines.join('\n')}\n`
 }

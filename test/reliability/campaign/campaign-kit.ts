@@ -240,3 +240,57 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
   }
 }
+
+/**
+ * Why Shopify's webhooks were not acknowledged: the undelivered ones counted by state and by what
+ * each attempt got (status or error), plus the hub outages. A failing campaign run in CI leaves
+ * no other trace, so this goes into the assertion message.
+ */
+export function undeliveredWebhooks(sandbox: Sandbox, hub: HubSupervisor): string {
+  const undelivered = sandbox.shopify.deliveries().filter((d) => d.state !== 'delivered')
+  if (undelivered.length === 0) return 'every webhook was acknowledged'
+  const states = new Map<string, number>()
+  for (const d of undelivered) states.set(d.state, (states.get(d.state) ?? 0) + 1)
+  const outcomes = attemptOutcomes(undelivered)
+  const first = undelivered[0]
+  return [
+    `${undelivered.length} webhooks not acknowledged (${countList(states)})`,
+    `their attempts: ${countList(outcomes)}`,
+    `first: ${JSON.stringify(first?.history.map((a) => [a.at.slice(11, 23), a.status ?? a.error, a.durationMs]))}`,
+    `hub outages: ${hubOutages(hub)}`,
+    `hub stderr tail: ${hub.stderrTail.slice(-1_500)}`,
+  ].join('\n')
+}
+
+/** Every webhook attempt counted by what it got: `HTTP 200 ×950; UND_ERR_HEADERS_TIMEOUT… ×12`. */
+export function webhookAttempts(sandbox: Sandbox): string {
+  return countList(attemptOutcomes(sandbox.shopify.deliveries()))
+}
+
+function attemptOutcomes(
+  deliveries: ReadonlyArray<{
+    history: ReadonlyArray<{ status: number | null; error: string | null }>
+  }>,
+): Map<string, number> {
+  const outcomes = new Map<string, number>()
+  for (const d of deliveries) {
+    for (const a of d.history) {
+      const key = a.error === null ? `HTTP ${a.status ?? '?'}` : a.error.slice(0, 80)
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+    }
+  }
+  return outcomes
+}
+
+function countList(m: Map<string, number>): string {
+  return [...m].map(([k, n]) => `${k} ×${n}`).join('; ')
+}
+
+/** Each time the hub went down (clock time) and how long until it answered again. */
+export function hubOutages(hub: HubSupervisor): string {
+  const outages = hub.outages.map(
+    (o) =>
+      `${new Date(o.at).toISOString().slice(11, 19)}+${o.readyAt === null ? '∞' : o.readyAt - o.at}ms`,
+  )
+  return `${outages.join(', ') || 'none'} (${hub.starts} starts)`
+}

@@ -2,7 +2,10 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createNetSuiteSimulator } from '../../src/sandbox/netsuite/netsuite-simulator.ts'
-import type { NetSuiteSimulator } from '../../src/sandbox/netsuite/netsuite-simulator.ts'
+import type {
+  NetSuiteRecordWrite,
+  NetSuiteSimulator,
+} from '../../src/sandbox/netsuite/netsuite-simulator.ts'
 import { basicAuth, fetchToken, netsuiteClient } from './sandbox-test-kit.ts'
 import type { NetSuiteClient } from './sandbox-test-kit.ts'
 
@@ -265,6 +268,29 @@ describe('NetSuite auth', () => {
       expect((await client.call('GET', `${R}/inventoryItem/eid:SKU-1`)).status).toBe(401)
     } finally {
       await timed.stop()
+    }
+  })
+})
+
+describe('NetSuite simulator write hook', () => {
+  it('reports each committed create and update with its external id, and no refused write', async () => {
+    const writes: NetSuiteRecordWrite[] = []
+    const hooked = createNetSuiteSimulator({ seed: 7, onRecordWritten: (w) => writes.push(w) })
+    await hooked.start()
+    try {
+      const client = await netsuiteClient(hooked)
+      await client.call('PUT', `${R}/customer/eid:CUST-H`, { companyName: 'Acme' })
+      await client.call('PUT', `${R}/customer/eid:CUST-H`, { companyName: 'Acme Corp' })
+      const refused = await client.call('POST', `${R}/customer`, { notAField: 1 })
+      expect(refused.status).toBeGreaterThanOrEqual(400)
+      expect(writes.map((w) => [w.recordType, w.externalId, w.kind])).toEqual([
+        ['customer', 'CUST-H', 'create'],
+        ['customer', 'CUST-H', 'update'],
+      ])
+      expect(writes[0]?.internalId).toBe(writes[1]?.internalId)
+      expect(writes[1]?.at).toBeGreaterThanOrEqual(writes[0]?.at ?? Infinity)
+    } finally {
+      await hooked.stop()
     }
   })
 })

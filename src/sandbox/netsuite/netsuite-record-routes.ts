@@ -65,6 +65,18 @@ export interface NetSuiteRouteDeps {
   readonly versionField: string
   readonly baseUrl: () => string
   readonly concurrencyLimit: () => number
+  /** Told of every committed create or update (benchmarks time propagation with it). */
+  readonly onRecordWritten?: (write: NetSuiteRecordWrite) => void
+}
+
+/** A committed write, as the simulator's `onRecordWritten` option reports it. */
+export interface NetSuiteRecordWrite {
+  readonly recordType: string
+  readonly externalId: string | null
+  readonly internalId: string
+  readonly kind: 'create' | 'update'
+  /** The simulator's clock (epoch ms) when the write committed. */
+  readonly at: number
 }
 
 interface RecordParams {
@@ -95,6 +107,13 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
         kind,
         typeof version === 'string' ? version : undefined,
       )
+      deps.onRecordWritten?.({
+        recordType: record.type,
+        externalId: record.externalId,
+        internalId: record.id,
+        kind,
+        at: deps.gate.now(),
+      })
     },
   }
   let admitted = 0

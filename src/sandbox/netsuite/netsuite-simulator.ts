@@ -15,6 +15,7 @@ import { createSimulatorServer } from '../kit/simulator-server.ts'
 import { NetSuiteAuth, TOKEN_PATH } from './netsuite-auth.ts'
 import { netsuiteFaultRenderer, nsErrors } from './netsuite-errors.ts'
 import { mountNetSuiteRoutes, NETSUITE_VENDOR_ROUTES } from './netsuite-record-routes.ts'
+import type { NetSuiteRecordWrite } from './netsuite-record-routes.ts'
 import { NetSuiteRecordStore } from './netsuite-record-store.ts'
 import { mountNetSuiteSimRoutes, NETSUITE_SIM_ROUTES, recordAccess } from './netsuite-sim-routes.ts'
 import type { NetSuiteRecordAccess } from './netsuite-sim-routes.ts'
@@ -42,6 +43,8 @@ export interface NetSuiteSimulatorOptions {
    * and repeated versions; default the hub's `custbody_syncline_source_version`.
    */
   readonly ledgerVersionField?: string
+  /** Called on every committed create or update, e.g. to time when an order reached the ERP. */
+  readonly onRecordWritten?: (write: NetSuiteRecordWrite) => void
 }
 
 export interface NetSuiteSimulator {
@@ -146,6 +149,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     versionField: options.ledgerVersionField ?? 'custbody_syncline_source_version',
     baseUrl: () => server.baseUrl,
     concurrencyLimit,
+    ...(options.onRecordWritten === undefined ? {} : { onRecordWritten: options.onRecordWritten }),
   })
 
   const reset = (): void => {
@@ -194,3 +198,4 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     reset,
   }
 }
+export type { NetSuiteRecordWrite } from './netsuite-record-routes.ts'

@@ -18,7 +18,7 @@ const storeImpls = ['**/store-sql/**', '**/store-postgres/**', '**/store-embedde
 const forbid = (message, ...groups) => ['error', { patterns: [{ group: groups.flat(), message }] }]
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.syncline/**', 'bench/peers/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.syncline/**', 'bench/peers/node_modules/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

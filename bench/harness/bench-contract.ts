@@ -54,8 +54,10 @@ export interface BenchContext {
   progress(message: string): void
   /** Figures measured earlier in this run (W0 runs first), by key. */
   figure(key: string): BenchFigure | undefined
-  /** A folder for this run's scratch files (logs, hub configs, CPU profiles). */
+  /** A folder for this run's scratch files (logs, hub configs). */
   readonly scratchDir: string
+  /** `--cpu-prof`: hub processes write V8 CPU profiles here (open them in Chrome DevTools). */
+  readonly cpuProfileDir?: string
 }
 
 export interface Workload {

@@ -77,6 +77,7 @@ export async function startBenchEstate(
       label: options.label,
       ...(options.engine === undefined ? {} : { engine: options.engine }),
       ...(options.worker === undefined ? {} : { worker: options.worker }),
+      ...(ctx.cpuProfileDir === undefined ? {} : { cpuProfileDir: ctx.cpuProfileDir }),
     })
   } catch (error) {
     await sandbox.stop()
@@ -101,6 +102,7 @@ export async function startBenchEstate(
         scratchDir: ctx.scratchDir,
         label,
         worker,
+        ...(ctx.cpuProfileDir === undefined ? {} : { cpuProfileDir: ctx.cpuProfileDir }),
         ...(options.engine === undefined ? {} : { engine: options.engine }),
       })
       extra.push(another)

@@ -25,6 +25,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'database-url': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 })
 const quick = values.quick
@@ -75,6 +76,7 @@ for (const [index, workload] of selected.entries()) {
     quick,
     pgUrl,
     scratchDir,
+    ...(values['cpu-prof'] ? { cpuProfileDir: join('bench', 'results', 'profiles') } : {}),
     figure: (key) => figures.get(key),
     progress: (message) => {
       const line = `${prefix} ${Math.round((Date.now() - t0) / 1000)}s ${message}`

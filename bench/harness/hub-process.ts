@@ -21,6 +21,8 @@ export interface BenchHubOptions {
   readonly engine?: Record<string, unknown>
   /** `--no-worker`: webhooks and API only (W1 measures ingest alone). */
   readonly worker?: boolean
+  /** Write a V8 CPU profile of the hub here when it stops. */
+  readonly cpuProfileDir?: string
 }
 
 export interface BenchHub {
@@ -52,6 +54,13 @@ export async function startBenchHub(options: BenchHubOptions): Promise<BenchHub>
   const child = spawn(
     process.execPath,
     [
+      ...(options.cpuProfileDir === undefined
+        ? []
+        : [
+            '--cpu-prof',
+            `--cpu-prof-dir=${options.cpuProfileDir}`,
+            `--cpu-prof-name=${options.label}.cpuprofile`,
+          ]),
       'bin/syncline.js',
       'start',
       '--no-sandbox',

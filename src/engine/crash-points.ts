@@ -12,7 +12,7 @@ export const CRASH_POINTS = [
   'after_claim_before_call',
   /** The target answered 2xx; its result is not recorded yet (the effect exists, we do not know it). */
   'after_target_2xx_before_commit',
-  /** A saga is undoing its steps (reserved: sagas arrive with the business-process engine). */
+  /** A saga is undoing a failed run: one compensation is recorded, the next has not begun. */
   'mid_saga_compensation',
   /** The run was moved to the dead-letter queue; nothing after that has happened yet. */
   'after_dlq_move_before_ack',

@@ -37,6 +37,15 @@ export interface EngineObserver {
   superseded(event: RunEvent & { step: string; version: number; appliedVersion: number }): void
   /** A run finished; `propagationMs` is from the message's receipt to completion. */
   completed(event: RunEvent & { propagationMs: number }): void
+  /**
+   * A run failed for good (or its flow gave up) and began undoing its completed deliveries: once per
+   * run, when the failure is recorded. `step` is the step that failed, null for `ctx.compensate`.
+   */
+  compensationStarted(
+    event: RunEvent & { step: string | null; error: ErrorRecord; compensations: number },
+  ): void
+  /** Every undo of a run is applied; the run ended `compensated`. */
+  compensationCompleted(event: RunEvent & { compensations: number; propagationMs: number }): void
   /** A circuit changed state. */
   circuit(event: { target: string; state: 'closed' | 'open' | 'half_open' }): void
 }
@@ -50,6 +59,8 @@ export const silentObserver: EngineObserver = {
   deadLettered: () => {},
   superseded: () => {},
   completed: () => {},
+  compensationStarted: () => {},
+  compensationCompleted: () => {},
   circuit: () => {},
 }
 
@@ -64,6 +75,8 @@ export function combineObservers(...observers: EngineObserver[]): EngineObserver
     deadLettered: (e) => observers.forEach((o) => o.deadLettered(e)),
     superseded: (e) => observers.forEach((o) => o.superseded(e)),
     completed: (e) => observers.forEach((o) => o.completed(e)),
+    compensationStarted: (e) => observers.forEach((o) => o.compensationStarted(e)),
+    compensationCompleted: (e) => observers.forEach((o) => o.compensationCompleted(e)),
     circuit: (e) => observers.forEach((o) => o.circuit(e)),
   }
 }

@@ -3,6 +3,8 @@
  * The run function is re-entered from the top after a crash or retry; every `step` and `deliver`
  * whose result is already recorded returns that result without running again, so the code between
  * steps must be deterministic (derive everything from the message and earlier step results).
+ * Step names are unique within a run; names starting with `saga/` are the engine's own (the
+ * records of a saga's failure and undos, see `saga-compensation.ts`).
  */
 import type { CrossReference, InboxMessage, JsonValue } from '../store/store-contract.ts'
 
@@ -45,6 +47,34 @@ export interface DeliverySpec<T extends JsonValue> {
   lookup(call: { signal: AbortSignal }): Promise<T | null>
   /** Cross-references to record in the sync ledger atomically with the step's completion. */
   crossReferences?(result: T): CrossReference[]
+  /**
+   * Saga compensation: the delivery that undoes this one, built from its result (e.g. cancel the
+   * sales order this created). Registered once the delivery has completed, and run, newest first,
+   * only if the run later fails for good (a validation error) or the flow calls `ctx.compensate`.
+   * The run then ends `compensated` instead of dead-lettered.
+   */
+  compensate?(result: T): CompensationSpec
+}
+
+/**
+ * The undo of a completed delivery. It is a delivery itself (governed, fenced, recorded before the
+ * call) with its own idempotency key, derived from the forward delivery's, so the target never
+ * takes it for a repeat of the change it undoes.
+ */
+export interface CompensationSpec<U extends JsonValue = JsonValue> {
+  /** The governed account, usually the forward delivery's. */
+  target: string
+  /** What the undo does, e.g. `salesOrder.cancel`; part of its idempotency key. */
+  operation: string
+  /** The business key the target can be read by. */
+  businessKey: string
+  /** Makes the undo. Must be safe to repeat with the same idempotency key. */
+  perform(call: DeliveryCall): Promise<U>
+  /**
+   * Read-before-retry for the undo: its result when the target shows it already took effect (the
+   * order is cancelled), else null. Called whenever an earlier attempt's outcome is unknown.
+   */
+  lookup(call: { signal: AbortSignal }): Promise<U | null>
 }
 
 export interface RunContext {
@@ -59,6 +89,12 @@ export interface RunContext {
   step<T extends JsonValue>(name: string, fn: () => T | Promise<T>): Promise<T>
   /** A step with an effect on an external system: governed, fenced, idempotent, read-before-retry. */
   deliver<T extends JsonValue>(name: string, spec: DeliverySpec<T>): Promise<T>
+  /**
+   * Gives up on the run as a business decision (a credit check said no): undoes every completed
+   * delivery that has a `compensate`, newest first, and ends the run `compensated`. Never returns.
+   * `reason` is recorded as the run's error (type `validation`: it will not change on a retry).
+   */
+  compensate(reason: string): Promise<never>
 }
 
 export interface FlowDefinition {

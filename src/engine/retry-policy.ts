@@ -35,6 +35,14 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 }
 
 /**
+ * The errors no retry can fix: the target refused the request as invalid. The only errors that
+ * dead-letter a run at once, and the ones that make a saga compensate.
+ */
+export function failsForGood(error: ErrorRecord): boolean {
+  return error.type === 'validation'
+}
+
+/**
  * Decides from the error's type. `attempt` is the run's failed-attempt count before this failure.
  * Validation errors are dead at once: retrying a request the target rejected as invalid only
  * repeats the rejection.
@@ -45,8 +53,8 @@ export function decideAfterFailure(
   attempt: number,
   random: () => number,
 ): RetryDecision {
-  if (error.type === 'validation') {
-    return { action: 'dead', reason: `validation: ${error.message}`, attempt: attempt + 1 }
+  if (failsForGood(error)) {
+    return { action: 'dead', reason: `${error.type}: ${error.message}`, attempt: attempt + 1 }
   }
   if (error.type === 'throttled') {
     const wait = Math.max(0, error.retryAfterMs ?? policy.baseDelayMs)

@@ -1,28 +1,28 @@
 /** @module engine/run-context — memoized steps and fenced, read-before-retry deliveries. */
-import type { Clock } from '../clock/clock.ts'
-import { HubError, toErrorRecord } from '../errors/hub-error.ts'
-import type { ClaimedRun, JsonValue, StepRecord, Store } from '../store/store-contract.ts'
-import type { CrashPoints } from './crash-points.ts'
-import type { EngineObserver } from './engine-observer.ts'
-import { isSuperseded, SupersededError } from './entity-version-guard.ts'
+import type { ClaimedRun, JsonValue, StepRecord } from '../store/store-contract.ts'
+import {
+  fenced,
+  LeaseLostError,
+  performDelivery,
+  type RunContextDeps,
+  type RunScope,
+} from './delivery-step.ts'
+import { SupersededError } from './entity-version-guard.ts'
 import type { DeliverySpec, RunContext } from './flow-definition.ts'
 import { idempotencyKeyFor } from './idempotency-key.ts'
-import type { TargetGates } from './target-gate.ts'
+import {
+  CompensationRequestedError,
+  SAGA_STEP_PREFIX,
+  SagaLog,
+  SagaUnwindError,
+} from './saga-compensation.ts'
 
-/** The run's lease was taken over (or the worker is stopping): stop without touching the run. */
-export class LeaseLostError extends Error {
-  constructor(runId: string) {
-    super(`lease on run ${runId} was lost; another worker owns it now`)
-    this.name = 'LeaseLostError'
-  }
-}
+export { LeaseLostError, type RunContextDeps } from './delivery-step.ts'
 
-export interface RunContextDeps {
-  store: Store
-  clock: Clock
-  observer: EngineObserver
-  gates: TargetGates
-  crashPoints: CrashPoints
+/** The flow's context, and the saga state the executor finishes the run with. */
+export interface RunContextHandle {
+  context: RunContext
+  saga: SagaLog
 }
 
 export function createRunContext(
@@ -30,50 +30,75 @@ export function createRunContext(
   run: ClaimedRun,
   signal: AbortSignal,
   leaseHeld: () => boolean = () => true,
-): RunContext {
+): RunContextHandle {
   const memo = new Map<string, StepRecord>(run.steps.map((s) => [s.name, s]))
   const seen = new Set<string>()
-  const lease = {
-    tenantId: run.tenantId,
-    runId: run.id,
-    leaseVersion: run.leaseVersion,
+  const scope: RunScope = {
+    deps,
+    run,
+    signal,
+    leaseHeld,
+    lease: { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion },
+    event: {
+      tenantId: run.tenantId,
+      runId: run.id,
+      flowName: run.flowName,
+      businessKey: run.businessKey,
+      attempt: run.attempt,
+    },
   }
-  const fenced = (ok: boolean): void => {
-    if (!ok) throw new LeaseLostError(run.id)
-  }
+  const saga = new SagaLog(scope, memo)
+
   const claimName = (name: string): StepRecord | undefined => {
+    if (name.startsWith(SAGA_STEP_PREFIX)) {
+      throw new Error(
+        `step name "${name}" in flow ${run.flowName} starts with "${SAGA_STEP_PREFIX}", which the engine keeps for saga compensation; rename the step`,
+      )
+    }
     if (seen.has(name)) throw new Error(`step name "${name}" is used twice in flow ${run.flowName}`)
     seen.add(name)
-    return memo.get(name)
+    const recorded = memo.get(name)
+    // The run failed for good in an earlier invocation: every step that had finished returns its
+    // result (so undos register again), and the forward path ends at the first one that had not.
+    if (recorded?.state !== 'completed' && saga.compensating) throw new SagaUnwindError(name)
+    return recorded
   }
-  const eventBase = {
-    tenantId: run.tenantId,
-    runId: run.id,
-    flowName: run.flowName,
-    businessKey: run.businessKey,
-    attempt: run.attempt,
+
+  /** Notes which step's error leaves the flow, for the saga's record of the failure. */
+  const noting = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work()
+    } catch (error) {
+      if (!(error instanceof LeaseLostError || error instanceof SupersededError)) {
+        saga.noteFailure(name)
+      }
+      throw error
+    }
   }
 
   async function step<T extends JsonValue>(name: string, fn: () => T | Promise<T>): Promise<T> {
     const recorded = claimName(name)
     if (recorded?.state === 'completed') return recorded.output as T
     signal.throwIfAborted()
-    const output = await fn()
-    fenced(
-      await deps.store.stepComplete({
-        ...lease,
-        now: deps.clock.now(),
-        name,
-        kind: 'local',
-        output,
-      }),
-    )
-    return output
+    return noting(name, async () => {
+      const output = await fn()
+      fenced(
+        scope,
+        await deps.store.stepComplete({
+          ...scope.lease,
+          now: deps.clock.now(),
+          name,
+          kind: 'local',
+          output,
+        }),
+      )
+      return output
+    })
   }
 
   async function deliver<T extends JsonValue>(name: string, spec: DeliverySpec<T>): Promise<T> {
     const recorded = claimName(name)
-    if (recorded?.state === 'completed') return recorded.output as T
+    const slot = spec.compensate === undefined ? undefined : saga.reserve()
     const idempotencyKey =
       recorded?.idempotencyKey ??
       idempotencyKeyFor({
@@ -84,141 +109,36 @@ export function createRunContext(
         version: spec.version,
         scope: run.replayScope,
       })
-    // 'started' with no result means the worker died mid-call; 'in_doubt' means the call's
-    // outcome was never learned. Either way the target may have applied it: read before retrying.
-    const inDoubt = recorded?.state === 'started' || recorded?.state === 'in_doubt'
-    const startedAt = deps.clock.now()
-
-    const complete = async (result: T, resolvedByLookup: boolean): Promise<T> => {
-      fenced(
-        await deps.store.stepComplete({
-          ...lease,
-          now: deps.clock.now(),
-          name,
-          kind: 'delivery',
-          output: result,
-          crossReferences: spec.crossReferences?.(result) ?? [],
-          ...(spec.entityVersion === undefined
-            ? {}
-            : {
-                entityVersion: {
-                  target: spec.target,
-                  businessKey: spec.businessKey,
-                  version: spec.entityVersion,
-                },
-              }),
-        }),
-      )
-      deps.observer.delivered({
-        ...eventBase,
+    const result =
+      recorded?.state === 'completed'
+        ? (recorded.output as T)
+        : await noting(name, () => performDelivery(scope, name, spec, recorded, idempotencyKey))
+    if (slot !== undefined) {
+      saga.register(slot, {
         step: name,
-        target: spec.target,
-        durationMs: deps.clock.now() - startedAt,
-        resolvedByLookup,
+        forwardKey: idempotencyKey,
+        make: () => spec.compensate?.(result),
       })
-      return result
     }
+    return result
+  }
 
-    let sent = false
-    try {
-      const outcome = await deps.gates.runForKey(
-        spec.target,
-        spec.businessKey,
-        signal,
-        async () => {
-          // Checked while holding the slot, right before sending, so a Retry-After that another
-          // run received while this one waited for a slot is still honoured.
-          deps.gates.checkKey(spec.target, spec.businessKey)
-          // Read inside the key's slot: runs of one key are claimed one at a time, and the slot
-          // keeps this check and the write below together within this process as well.
-          if (spec.entityVersion !== undefined) {
-            const applied = await deps.store.entityVersionGet({
-              tenantId: run.tenantId,
-              target: spec.target,
-              businessKey: spec.businessKey,
-            })
-            // A forced replay (a new scope) re-applies the version already there on purpose;
-            // an older version is stale all the same.
-            const reapplied = run.replayScope !== null && spec.entityVersion === applied
-            if (applied !== null && !reapplied && isSuperseded(spec.entityVersion, applied)) {
-              throw new SupersededError(name, spec.entityVersion, applied)
-            }
-          }
-          if (inDoubt) {
-            const found = await spec.lookup({ signal })
-            if (found !== null) return { result: found, resolvedByLookup: true }
-          }
-          fenced(
-            await deps.store.stepStart({
-              ...lease,
-              now: deps.clock.now(),
-              name,
-              kind: 'delivery',
-              idempotencyKey,
-              target: spec.target,
-              operation: spec.operation,
-            }),
-          )
-          // The last check before the request leaves: a worker that froze after recording the
-          // attempt finds its lease gone by its own clock and sends nothing.
-          if (!leaseHeld()) throw new LeaseLostError(run.id)
-          sent = true
-          deps.crashPoints.hit('after_claim_before_call')
-          try {
-            const result = await spec.perform({ idempotencyKey, signal })
-            deps.crashPoints.hit('after_target_2xx_before_commit')
-            return { result, resolvedByLookup: false }
-          } catch (error) {
-            // Recorded before the slot is released, so the next waiter already sees the hold.
-            if (
-              HubError.is(error) &&
-              error.type === 'throttled' &&
-              error.retryAfterMs !== undefined
-            ) {
-              deps.gates.holdKey(spec.target, spec.businessKey, error.retryAfterMs)
-            }
-            throw error
-          }
-        },
-      )
-      return await complete(outcome.result, outcome.resolvedByLookup)
-    } catch (error) {
-      // Nothing was sent in this invocation (circuit open, no slot, lookup failed): the step keeps
-      // the state it had, so an earlier doubt is still resolved by a lookup next time.
-      if (error instanceof LeaseLostError || error instanceof SupersededError || !sent) throw error
-      const doubtful = outcomeMayHaveApplied(error)
-      if (doubtful) deps.observer.inDoubt({ ...eventBase, step: name, target: spec.target })
-      fenced(
-        await deps.store.stepFail({
-          ...lease,
-          now: deps.clock.now(),
-          name,
-          error: toErrorRecord(error),
-          inDoubt: doubtful,
-        }),
-      )
-      throw error
-    }
+  function compensate(reason: string): Promise<never> {
+    return Promise.reject(new CompensationRequestedError(reason))
   }
 
   return {
-    tenantId: run.tenantId,
-    runId: run.id,
-    flowName: run.flowName,
-    businessKey: run.businessKey,
-    attempt: run.attempt,
-    signal,
-    step,
-    deliver,
+    saga,
+    context: {
+      tenantId: run.tenantId,
+      runId: run.id,
+      flowName: run.flowName,
+      businessKey: run.businessKey,
+      attempt: run.attempt,
+      signal,
+      step,
+      deliver,
+      compensate,
+    },
   }
-}
-
-/**
- * Only a definite refusal proves the target applied nothing: validation, throttling and auth
- * errors are answered before any change. Anything else after the request left (a 5xx can follow a
- * commit, a timeout or reset can hide one, a conflict means state exists) is resolved by reading.
- */
-function outcomeMayHaveApplied(error: unknown): boolean {
-  if (!HubError.is(error)) return true
-  return !(error.type === 'validation' || error.type === 'throttled' || error.type === 'auth')
 }

@@ -8,6 +8,7 @@ import { SupersededError } from './entity-version-guard.ts'
 import type { FlowDefinition } from './flow-definition.ts'
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.ts'
 import { createRunContext, LeaseLostError } from './run-context.ts'
+import { SagaUnwindError, type SagaLog } from './saga-compensation.ts'
 import type { TargetGates } from './target-gate.ts'
 
 export interface RunExecutorDeps {
@@ -27,7 +28,8 @@ export interface RunExecutorDeps {
 /**
  * Runs the flow, then records the outcome fenced by the lease. While it runs, a heartbeat extends
  * the lease; if the heartbeat finds the lease taken, the run's signal aborts so the flow's calls
- * stop instead of racing the new owner (whose writes would win by fencing anyway).
+ * stop instead of racing the new owner (whose writes would win by fencing anyway). A run that
+ * fails for good after deliveries with an undo is compensated instead of failed (saga-compensation).
  */
 export async function executeRun(
   deps: RunExecutorDeps,
@@ -80,12 +82,23 @@ export async function executeRun(
       if (ok) deps.observer.deadLettered({ ...event, error, reason })
       return
     }
-    const ctx = createRunContext(deps, run, controller.signal, () => deps.clock.now() < leaseUntil)
+    const { context, saga } = createRunContext(
+      deps,
+      run,
+      controller.signal,
+      () => deps.clock.now() < leaseUntil,
+    )
     let output
     try {
-      output = await flow.run(ctx, run.message)
+      output = await flow.run(context, run.message)
+      // The flow caught the unwind of a run already being compensated and returned anyway.
+      if (saga.compensating) throw new SagaUnwindError(null)
     } catch (error) {
       if (error instanceof LeaseLostError || controller.signal.aborted) return
+      if (saga.shouldCompensate(error)) {
+        await compensateRun(deps, run, saga, error, controller.signal)
+        return
+      }
       if (!(error instanceof SupersededError)) {
         await recordFailure(deps, run, error)
         return
@@ -110,6 +123,45 @@ export async function executeRun(
   } finally {
     clearInterval(heartbeat)
     stopSignal.removeEventListener('abort', onStop)
+  }
+}
+
+/**
+ * Runs the saga's undos and ends the run `compensated`. An undo that fails goes through the same
+ * retry decision as any failure: retried with backoff, or dead-lettered naming both errors.
+ */
+async function compensateRun(
+  deps: RunExecutorDeps,
+  run: ClaimedRun,
+  saga: SagaLog,
+  error: unknown,
+  signal: AbortSignal,
+): Promise<void> {
+  let outcome
+  try {
+    outcome = await saga.compensate(error)
+  } catch (failure) {
+    if (failure instanceof LeaseLostError || signal.aborted) return
+    await recordFailure(deps, run, failure)
+    return
+  }
+  const lease = { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion }
+  const done = await deps.store.runComplete({
+    ...lease,
+    now: deps.clock.now(),
+    output: outcome.output,
+    compensated: { error: outcome.error },
+  })
+  if (done) {
+    deps.observer.compensationCompleted({
+      tenantId: run.tenantId,
+      runId: run.id,
+      flowName: run.flowName,
+      businessKey: run.businessKey,
+      attempt: run.attempt,
+      compensations: outcome.compensations,
+      propagationMs: deps.clock.now() - run.message.receivedAt,
+    })
   }
 }
 

@@ -50,6 +50,16 @@ export function createEngineLogObserver(logger: Logger): EngineObserver {
       ),
     completed: (e) =>
       logger.info({ ...runFields(e), propagationMs: e.propagationMs }, 'run completed'),
+    compensationStarted: (e) =>
+      logger.warn(
+        { ...runFields(e), step: e.step, error: e.error, compensations: e.compensations },
+        'run failed for good; compensating its completed deliveries',
+      ),
+    compensationCompleted: (e) =>
+      logger.info(
+        { ...runFields(e), compensations: e.compensations, propagationMs: e.propagationMs },
+        'run compensated',
+      ),
     circuit: (e) => logger.warn({ target: e.target, state: e.state }, `circuit ${e.state}`),
   }
 }

@@ -94,6 +94,24 @@ export function createEngineMetrics(
     labelNames: ['flow'] as const,
     registers,
   })
+  const compensationsStarted = new Counter({
+    name: 'syncline_compensation_started_total',
+    help: 'Runs that failed for good and began undoing their completed deliveries (saga).',
+    labelNames: ['flow', 'error_type'] as const,
+    registers,
+  })
+  const compensated = new Counter({
+    name: 'syncline_compensated_total',
+    help: 'Runs that ended compensated: every registered undo was applied.',
+    labelNames: ['flow'] as const,
+    registers,
+  })
+  const compensationsApplied = new Counter({
+    name: 'syncline_compensations_applied_total',
+    help: 'Undo deliveries applied by compensated runs.',
+    labelNames: ['flow'] as const,
+    registers,
+  })
   const deliveryLatency = new Histogram({
     name: 'syncline_delivery_latency_seconds',
     help: 'Time one delivery call took, by target.',
@@ -185,6 +203,14 @@ export function createEngineMetrics(
       retryingRuns.delete(event.runId)
       window.record(event.propagationMs)
       propagation.observe({ flow: event.flowName }, event.propagationMs / 1000)
+    },
+    compensationStarted(event) {
+      compensationsStarted.inc({ flow: event.flowName, error_type: event.error.type })
+    },
+    compensationCompleted(event) {
+      retryingRuns.delete(event.runId)
+      compensated.inc({ flow: event.flowName })
+      compensationsApplied.inc({ flow: event.flowName }, event.compensations)
     },
     circuit(event) {
       circuitState.set({ target: event.target }, CIRCUIT_VALUES[event.state])

@@ -116,7 +116,7 @@ export function describeQueries(ctx: ConformanceContext): void {
 
       const stats = await ctx.store.statsGet({ tenantId, now })
       expect(stats).toEqual({
-        runsByState: { pending: 1, running: 2, retrying: 1, completed: 1, dead: 1 },
+        runsByState: { pending: 1, running: 2, retrying: 1, completed: 1, dead: 1, compensated: 0 },
         backlogByFlow: { [FLOW]: 3, [OTHER_FLOW]: 1 },
         oldestBacklogAgeMs: now - (T0 - 3_000),
         deadLetters: 1,

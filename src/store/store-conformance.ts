@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest'
 import { describeIngestAndClaim } from './store-conformance-claims.ts'
+import { describeCompensation } from './store-conformance-compensation.ts'
 import { describeEntityVersions } from './store-conformance-entity-versions.ts'
 import type { ConformanceContext, MakeStore, StoreHandle } from './store-conformance-fixtures.ts'
 import { describeRunLifecycle } from './store-conformance-lifecycle.ts'
@@ -48,5 +49,6 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
     describeEntityVersions(ctx)
     describeQueries(ctx)
     describeReplays(ctx)
+    describeCompensation(ctx)
   })
 }

@@ -53,6 +53,11 @@ export const RUN_STATES = [
   'completed',
   /** Dead-lettered; waits for an operator's replay. */
   'dead',
+  /**
+   * Failed for good (or its flow gave up) after some deliveries had applied, and each of those that
+   * registered an undo was undone (saga compensation). Terminal: nothing for an operator to do.
+   */
+  'compensated',
 ] as const
 export type RunState = (typeof RUN_STATES)[number]
 

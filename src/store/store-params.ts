@@ -52,6 +52,11 @@ export interface RunHeartbeatParams extends LeaseParams {
 
 export interface RunCompleteParams extends LeaseParams {
   output: JsonValue | null
+  /**
+   * Ends the run `compensated` instead of `completed`: it failed for good with `error` (kept as
+   * its last error) and its saga's compensations were applied.
+   */
+  compensated?: { error: ErrorRecord }
 }
 
 export interface RunRetryParams extends LeaseParams {

@@ -54,6 +54,12 @@ function recordingObserver(events: string[]): EngineObserver {
     superseded: (e) =>
       void events.push(`superseded run=${e.runId} v=${e.version} applied=${e.appliedVersion}`),
     completed: (e) => void events.push(`completed run=${e.runId}`),
+    compensationStarted: (e) =>
+      void events.push(
+        `compensating run=${e.runId} step=${e.step ?? '-'} error=${e.error.type} undos=${e.compensations}`,
+      ),
+    compensationCompleted: (e) =>
+      void events.push(`compensated run=${e.runId} undos=${e.compensations}`),
     circuit: (e) => void events.push(`circuit ${e.target} ${e.state}`),
   }
 }

@@ -132,7 +132,7 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
   }
   const receiver = testReceiver(calls)
   const stats: StoreStats = {
-    runsByState: { pending: 1, running: 0, retrying: 0, completed: 5, dead: 1 },
+    runsByState: { pending: 1, running: 0, retrying: 0, completed: 5, dead: 1, compensated: 0 },
     backlogByFlow: { 'order-to-netsuite': 1 },
     oldestBacklogAgeMs: 10,
     deadLetters: 1,

@@ -3,7 +3,6 @@
  * edits (`orders/create`, `orders/updated`) take the same path: an upsert of the whole order,
  * guarded by the order's `updated_at`, so duplicates and late arrivals never roll it back.
  */
-import { Order } from '../../canonical/index.ts'
 import type { NetSuiteClient } from '../../connectors/netsuite/netsuite-client.ts'
 import {
   canonicalCustomerToNetSuite,
@@ -12,8 +11,7 @@ import {
   netsuiteSalesOrderExternalId,
   NETSUITE_SOURCE_VERSION_FIELD,
 } from '../../connectors/netsuite/netsuite-mapping.ts'
-import { parseShopifyJson } from '../../connectors/shopify/shopify-json.ts'
-import { shopifyOrderToCanonical } from '../../connectors/shopify/shopify-mapping.ts'
+import { mapShopifyOrder } from './shopify-order-map-step.ts'
 import { defineFlow, type FlowDefinition } from '../../engine/flow-definition.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
 
@@ -42,27 +40,13 @@ function sourceVersionOrdinal(version: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms
 }
 
-/** Strips `undefined` so the value is plain JSON, as memoized step outputs must be. */
-function toJson(value: unknown): JsonValue {
-  return JSON.parse(JSON.stringify(value)) as JsonValue
-}
-
 export function createShopifyOrderToNetSuiteFlow(deps: OrderToNetSuiteDeps): FlowDefinition {
   const targetSystem = deps.netsuiteSystem ?? 'netsuite'
   return defineFlow({
     name: SHOPIFY_ORDER_TO_NETSUITE,
     trigger: { sourceSystem: 'shopify', topics: ['orders/create', 'orders/updated'] },
     async run(ctx, message): Promise<OrderToNetSuiteOutput> {
-      // Mapping is memoized: a replay after a mapping fix re-maps only if this step failed.
-      const order = Order.parse(
-        await ctx.step('map-order', () =>
-          toJson(
-            shopifyOrderToCanonical(parseShopifyJson(message.payload), {
-              receivedAt: message.receivedAt,
-            }),
-          ),
-        ),
-      )
+      const order = await mapShopifyOrder(ctx, message)
       const customerEid = netsuiteCustomerExternalId(order.customer)
       const customer = await ctx.deliver('ensure-customer', {
         target: deps.netsuiteTarget,

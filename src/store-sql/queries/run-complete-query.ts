@@ -1,4 +1,4 @@
-/** @module store-sql/queries/run-complete-query — finish a run the caller still holds. */
+/** @module store-sql/queries/run-complete-query — finish a run the caller still holds (completed or compensated). */
 import { sql, type Kysely } from 'kysely'
 import type { RunCompleteParams } from '../../store/store-contract.ts'
 import type { Database } from '../database-schema.ts'
@@ -8,11 +8,17 @@ export async function runComplete(
   db: Kysely<Database>,
   params: RunCompleteParams,
 ): Promise<boolean> {
+  const compensated = params.compensated
+  // A compensated run keeps the failure it was compensated for; a completed one keeps whatever
+  // error an earlier attempt left, as it always has.
+  const lastError =
+    compensated === undefined ? sql`last_error` : sql`${toJsonParam(compensated.error)}::jsonb`
   // lease_version is kept: it only ever grows, so a stale holder can never match it again.
   const result = await sql<{ id: string }>`
     update flow_runs
-    set state = 'completed',
+    set state = ${compensated === undefined ? 'completed' : 'compensated'},
         output = ${toJsonParam(params.output)}::jsonb,
+        last_error = ${lastError},
         completed_at = ${params.now},
         updated_at = ${params.now},
         lease_owner = null,

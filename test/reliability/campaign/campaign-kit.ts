@@ -142,7 +142,12 @@ export async function startCampaignEnv(options: {
       await hub.stop()
       await sandbox.stop()
       await adminQuery(options.pgUrl, `drop database if exists ${database} with (force)`)
-      await rm(dir, { recursive: true, force: true })
+      // SYNCLINE_CAMPAIGN_KEEP_LOGS=1 keeps the hubs' logs and config for a post-mortem.
+      if (process.env.SYNCLINE_CAMPAIGN_KEEP_LOGS === '1') {
+        process.stderr.write(`[campaign] kept the hub logs in ${dir}\n`)
+      } else {
+        await rm(dir, { recursive: true, force: true })
+      }
     },
   }
 }

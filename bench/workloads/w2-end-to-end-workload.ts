@@ -42,7 +42,7 @@ async function measureStore(
   notes: string[],
 ): Promise<BenchFigure[]> {
   const short = store === 'postgres' ? 'pg' : 'embedded'
-  const stepMs = ctx.quick ? 4_000 : 15_000
+  const stepMs = ctx.quick ? 3_000 : 15_000
   const estate = await startBenchEstate(ctx, { label: `w2_${short}`, store })
   const scheduled = new Map<string, number>()
   let active: { propagation: HdrHistogram; done: number } | null = null

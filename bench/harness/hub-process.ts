@@ -7,6 +7,10 @@ import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import {
+  netsuiteConnectionFields,
+  shopifyConnectionFields,
+} from '../../src/sandbox/sandbox-connections.ts'
 import type { NetSuiteSimulator } from '../../src/sandbox/netsuite/netsuite-simulator.ts'
 import type { ShopifySimulator } from '../../src/sandbox/shopify/shopify-simulator.ts'
 
@@ -120,23 +124,8 @@ function benchHubConfig(options: BenchHubOptions): Record<string, unknown> {
   const { shopify, netsuite } = options
   return {
     connections: {
-      shopify: {
-        bench: {
-          shopDomain: shopify.shopDomain,
-          apiVersion: shopify.apiVersion,
-          adminBaseUrl: shopify.baseUrl,
-          accessToken: shopify.accessToken,
-          webhookSecrets: [{ secret: shopify.webhookSecret }],
-        },
-      },
-      netsuite: {
-        bench: {
-          accountId: netsuite.accountId,
-          baseUrl: netsuite.baseUrl,
-          clientId: netsuite.clientId,
-          clientSecret: netsuite.clientSecret,
-        },
-      },
+      shopify: { bench: shopifyConnectionFields(shopify) },
+      netsuite: { bench: netsuiteConnectionFields(netsuite) },
     },
     flows: [
       {

@@ -8,6 +8,10 @@ import {
   type ShopifyConnectionConfig,
 } from '../connectors/shopify/shopify-spec.ts'
 import type { Sandbox } from '../sandbox/sandbox-host.ts'
+import {
+  netsuiteConnectionFields,
+  shopifyConnectionFields,
+} from '../sandbox/sandbox-connections.ts'
 import type { HubConfig } from './hub-config.ts'
 
 export const SANDBOX_CONNECTION = 'demo'
@@ -32,26 +36,12 @@ export function resolveConnections(
   if (sandbox !== undefined) {
     for (const sim of sandbox.simulators) {
       if (sim.name === 'shopify' && !shopify.has(SANDBOX_CONNECTION)) {
-        shopify.set(
-          SANDBOX_CONNECTION,
-          parseShopifyConnectionConfig({
-            shopDomain: sim.shopDomain,
-            apiVersion: sim.apiVersion,
-            adminBaseUrl: sim.baseUrl,
-            accessToken: sim.accessToken,
-            webhookSecrets: [{ secret: sim.webhookSecret }],
-          }),
-        )
+        shopify.set(SANDBOX_CONNECTION, parseShopifyConnectionConfig(shopifyConnectionFields(sim)))
       }
       if (sim.name === 'netsuite' && !netsuite.has(SANDBOX_CONNECTION)) {
         netsuite.set(
           SANDBOX_CONNECTION,
-          parseNetSuiteConnectionConfig({
-            accountId: sim.accountId,
-            baseUrl: sim.baseUrl,
-            clientId: sim.clientId,
-            clientSecret: sim.clientSecret,
-          }),
+          parseNetSuiteConnectionConfig(netsuiteConnectionFields(sim)),
         )
       }
     }

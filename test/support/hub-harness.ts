@@ -1,4 +1,8 @@
 /** @module test/support/hub-harness — a hub wired to in-process simulators over real HTTP. */
+import {
+  netsuiteConnectionFields,
+  shopifyConnectionFields,
+} from '../../src/sandbox/sandbox-connections.ts'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -48,23 +52,9 @@ export function harnessConfig(
   }
   return {
     connections: {
-      shopify: {
-        demo: {
-          shopDomain: shopify.shopDomain,
-          apiVersion: shopify.apiVersion,
-          adminBaseUrl: shopify.baseUrl,
-          accessToken: shopify.accessToken,
-          webhookSecrets: [{ secret: shopify.webhookSecret }],
-        },
-      },
+      shopify: { demo: shopifyConnectionFields(shopify) },
       netsuite: {
-        demo: {
-          accountId: netsuite.accountId,
-          baseUrl: netsuite.baseUrl,
-          clientId: netsuite.clientId,
-          clientSecret: netsuite.clientSecret,
-          requestTimeoutMs: netsuiteTimeoutMs,
-        },
+        demo: { ...netsuiteConnectionFields(netsuite), requestTimeoutMs: netsuiteTimeoutMs },
       },
     },
     flows: [

@@ -1,0 +1,39 @@
+/** @module sandbox/sandbox-connections — the hub's connection settings for a simulator: the one
+ * mapping from what a simulator exposes to the config fields a connection takes, used by the hub
+ * (the `demo` connections), the test harness and the benchmarks. */
+
+export interface ShopifyEndpointFields {
+  readonly shopDomain: string
+  readonly apiVersion: string
+  readonly baseUrl: string
+  readonly accessToken: string
+  readonly webhookSecret: string
+}
+
+export interface NetSuiteEndpointFields {
+  readonly accountId: string
+  readonly baseUrl: string
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+/** Unvalidated config of a Shopify connection to this shop (the hub's config schema checks it). */
+export function shopifyConnectionFields(sim: ShopifyEndpointFields): Record<string, unknown> {
+  return {
+    shopDomain: sim.shopDomain,
+    apiVersion: sim.apiVersion,
+    adminBaseUrl: sim.baseUrl,
+    accessToken: sim.accessToken,
+    webhookSecrets: [{ secret: sim.webhookSecret }],
+  }
+}
+
+/** Unvalidated config of a NetSuite connection to this account. */
+export function netsuiteConnectionFields(sim: NetSuiteEndpointFields): Record<string, unknown> {
+  return {
+    accountId: sim.accountId,
+    baseUrl: sim.baseUrl,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+  }
+}

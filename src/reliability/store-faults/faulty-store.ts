@@ -32,6 +32,8 @@ export interface StoreFaultStats {
   injected: Record<StoreFaultKind, number>
   /** Faults reported after the real call had committed. */
   afterCommit: number
+  /** Epoch ms of the latest injected fault: the campaign's "within 120 s of the last fault" clock. */
+  lastInjectedAt: number | null
 }
 
 const SQLSTATE: Record<StoreFaultKind, string> = {
@@ -79,6 +81,7 @@ export function withStoreFaults(
       number
     >,
     afterCommit: 0,
+    lastInjectedAt: null,
   }
   const wrapped = new Proxy(store, {
     get(target, property, receiver) {
@@ -94,6 +97,7 @@ export function withStoreFaults(
         if (random() >= options.rate) return method.apply(target, args)
         const kind = kinds[Math.floor(random() * kinds.length)] ?? 'connection_reset'
         stats.injected[kind] += 1
+        stats.lastInjectedAt = Date.now()
         if (random() < 0.5) throw faultError(kind, property)
         await method.apply(target, args)
         stats.afterCommit += 1

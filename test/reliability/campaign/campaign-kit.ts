@@ -141,11 +141,13 @@ export async function startCampaignEnv(options: {
       for (const another of extra) await another.stop()
       await hub.stop()
       await sandbox.stop()
-      await adminQuery(options.pgUrl, `drop database if exists ${database} with (force)`)
-      // SYNCLINE_CAMPAIGN_KEEP_LOGS=1 keeps the hubs' logs and config for a post-mortem.
+      // SYNCLINE_CAMPAIGN_KEEP_LOGS=1 keeps the hubs' logs, config and database for a post-mortem.
       if (process.env.SYNCLINE_CAMPAIGN_KEEP_LOGS === '1') {
-        process.stderr.write(`[campaign] kept the hub logs in ${dir}\n`)
+        process.stderr.write(
+          `[campaign] kept the hub logs in ${dir} and the database ${database}\n`,
+        )
       } else {
+        await adminQuery(options.pgUrl, `drop database if exists ${database} with (force)`)
         await rm(dir, { recursive: true, force: true })
       }
     },

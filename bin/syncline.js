@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx's loader, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api'
+// The CLI is TypeScript; a fresh clone needs no build step (see cli-bundle.js for how it starts fast).
+import { runCli } from './cli-bundle.js'
 
-register()
-await import('../src/cli/cli-main.ts')
+await runCli()

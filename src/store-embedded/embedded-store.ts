@@ -59,6 +59,8 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       driver: 'embedded',
       db,
       schema: 'public',
+      // One connection: batches queue behind each other anyway, so each takes all that waited.
+      ingestConcurrency: 1,
       onClose: async () => {
         clearInterval(statistics)
         await lock.release()

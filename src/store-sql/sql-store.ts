@@ -11,7 +11,8 @@ import { crossReferenceFind } from './queries/cross-reference-find-query.ts'
 import { entityVersionGet } from './queries/entity-version-query.ts'
 import { databaseTime } from './queries/database-time-query.ts'
 import { deadLetterList } from './queries/dead-letter-list-query.ts'
-import { inboxIngest } from './queries/inbox-ingest-query.ts'
+import { createInboxGroupCommit } from './inbox-group-commit.ts'
+import { inboxIngestBatch } from './queries/inbox-ingest-query.ts'
 import { runClaim } from './queries/run-claim-query.ts'
 import { runComplete } from './queries/run-complete-query.ts'
 import { runDeadLetter } from './queries/run-dead-letter-query.ts'
@@ -25,7 +26,7 @@ import { statsGet } from './queries/stats-get-query.ts'
 import { stepComplete } from './queries/step-complete-query.ts'
 import { stepFail } from './queries/step-fail-query.ts'
 import { stepStart } from './queries/step-start-query.ts'
-import { withStoreRetry } from './sql-error-policy.ts'
+import { isRetryableConflict, isUnavailable, withStoreRetry } from './sql-error-policy.ts'
 
 export interface SqlStoreOptions {
   driver: Store['driver']
@@ -36,6 +37,11 @@ export interface SqlStoreOptions {
   onClose?: () => Promise<void>
   /** Tests point this at a copy of the migrations folder. */
   migrationsDir?: URL | string
+  /**
+   * Ingest batches committing at once (group commit); the rest of the pool stays free for the
+   * worker. Default 4; 1 for a single-connection database.
+   */
+  ingestConcurrency?: number
 }
 
 /**
@@ -63,6 +69,14 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     operation: string,
     work: (trx: Kysely<Database>) => Promise<T>,
   ): Promise<T> => withStoreRetry(operation, () => db.transaction().execute(work))
+
+  const inbox = createInboxGroupCommit({
+    commit: (batch) => withStoreRetry('inboxIngest', () => inboxIngestBatch(db, batch)),
+    maxInFlight: options.ingestConcurrency ?? 4,
+    maxBatch: 500,
+    maxBatchBytes: 8 * 2 ** 20,
+    failsWholeBatch: (error) => isUnavailable(error) || isRetryableConflict(error),
+  })
 
   return {
     driver: options.driver,
@@ -97,7 +111,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       }
     },
 
-    inboxIngest: (params) => transaction('inboxIngest', (trx) => inboxIngest(trx, params)),
+    inboxIngest: (params) => inbox.ingest(params),
 
     runClaim: (params) => statement('runClaim', (conn) => runClaim(conn, params)),
     runHeartbeat: (params) =>
@@ -151,15 +165,15 @@ export function createSqlStore(options: SqlStoreOptions): Store {
 
     stepStart: (params) =>
       isRecordId(params.runId)
-        ? transaction('stepStart', (trx) => stepStart(trx, params))
+        ? statement('stepStart', (conn) => stepStart(conn, params))
         : Promise.resolve(false),
     stepComplete: (params) =>
       isRecordId(params.runId)
-        ? transaction('stepComplete', (trx) => stepComplete(trx, params))
+        ? statement('stepComplete', (conn) => stepComplete(conn, params))
         : Promise.resolve(false),
     stepFail: (params) =>
       isRecordId(params.runId)
-        ? transaction('stepFail', (trx) => stepFail(trx, params))
+        ? statement('stepFail', (conn) => stepFail(conn, params))
         : Promise.resolve(false),
 
     deadLetterList: async (params) => {

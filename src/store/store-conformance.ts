@@ -5,10 +5,11 @@
  * and each test works in its own tenant, which the contract guarantees is isolated.
  */
 import { afterAll, beforeAll, describe } from 'vitest'
-import { describeIngestAndClaim } from './store-conformance-claims.ts'
+import { describeClaims } from './store-conformance-claims.ts'
 import { describeCompensation } from './store-conformance-compensation.ts'
 import { describeEntityVersions } from './store-conformance-entity-versions.ts'
 import type { ConformanceContext, MakeStore, StoreHandle } from './store-conformance-fixtures.ts'
+import { describeIngest } from './store-conformance-ingest.ts'
 import { describeRunLifecycle } from './store-conformance-lifecycle.ts'
 import { describeQueries } from './store-conformance-queries.ts'
 import { describeReplays } from './store-conformance-replays.ts'
@@ -43,7 +44,8 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
       },
     }
 
-    describeIngestAndClaim(ctx)
+    describeIngest(ctx)
+    describeClaims(ctx)
     describeRunLifecycle(ctx)
     describeSteps(ctx)
     describeEntityVersions(ctx)

@@ -1,19 +1,19 @@
 /** @module store-sql/queries/run-lease-query — the fence for writes that belong to a claimed run. */
-import { sql, type Kysely } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { LeaseParams } from '../../store/store-contract.ts'
-import type { Database } from '../database-schema.ts'
 
 /**
- * True when the caller still holds the run's lease. Inside a transaction the row stays share-locked
- * until commit, so a concurrent claim (FOR UPDATE SKIP LOCKED) cannot take the run over between
- * this check and the writes that depend on it.
+ * A CTE named `held`: the run's row when the caller still holds its lease, none otherwise. The
+ * writes of the same statement select from it, so they happen only under the lease, and the row
+ * stays share-locked until the statement commits: a concurrent claim (FOR UPDATE SKIP LOCKED)
+ * cannot take the run over between the check and the writes, and a lease moved on meanwhile is
+ * re-checked after the wait (READ COMMITTED re-evaluates the locked row).
  */
-export async function runLeaseHeld(trx: Kysely<Database>, params: LeaseParams): Promise<boolean> {
-  const result = await sql<{ id: string }>`
+export function heldLease(params: LeaseParams): RawBuilder<unknown> {
+  return sql`held as (
     select id from flow_runs
     where tenant_id = ${params.tenantId} and id = ${params.runId}
       and state = 'running' and lease_version = ${params.leaseVersion}
     for share
-  `.execute(trx)
-  return result.rows.length > 0
+  )`
 }

@@ -2,21 +2,21 @@
 import { sql, type Kysely } from 'kysely'
 import type { StepStartParams } from '../../store/store-contract.ts'
 import type { Database } from '../database-schema.ts'
-import { runLeaseHeld } from './run-lease-query.ts'
+import { heldLease } from './run-lease-query.ts'
 
-/** Must run inside a transaction (the lease check holds its lock until the upsert commits). */
-export async function stepStart(trx: Kysely<Database>, params: StepStartParams): Promise<boolean> {
-  if (!(await runLeaseHeld(trx, params))) return false
+/** One statement: the lease check and the upsert commit together, or nothing is written. */
+export async function stepStart(db: Kysely<Database>, params: StepStartParams): Promise<boolean> {
   // The idempotency key is written by the first attempt only: every retry and replay must send
   // the same key, or the target cannot recognise a repeat.
-  await sql`
+  const result = await sql<{ name: string }>`
+    with ${heldLease(params)}
     insert into flow_steps (
       tenant_id, run_id, name, kind, state, attempts,
       idempotency_key, target, operation, started_at
-    ) values (
-      ${params.tenantId}, ${params.runId}, ${params.name}, ${params.kind}, 'started', 1,
-      ${params.idempotencyKey}, ${params.target}, ${params.operation}, ${params.now}
     )
+    select ${params.tenantId}, held.id, ${params.name}, ${params.kind}, 'started', 1,
+           ${params.idempotencyKey}, ${params.target}, ${params.operation}, ${params.now}::bigint
+    from held
     on conflict (tenant_id, run_id, name) do update
     set state = 'started',
         kind = excluded.kind,
@@ -26,6 +26,7 @@ export async function stepStart(trx: Kysely<Database>, params: StepStartParams):
         operation = coalesce(excluded.operation, flow_steps.operation),
         started_at = excluded.started_at,
         finished_at = null
-  `.execute(trx)
-  return true
+    returning name
+  `.execute(db)
+  return result.rows.length > 0
 }

@@ -1,0 +1,123 @@
+// The group-commit batcher on its own: how it forms batches, and how one refused message is kept
+// from failing the others. The real statement is covered by the store conformance suite.
+import { describe, expect, it } from 'vitest'
+import { createInboxGroupCommit } from '../../src/store-sql/inbox-group-commit.ts'
+import type { InboxIngestParams, InboxIngestResult } from '../../src/store/store-contract.ts'
+
+const message = (id: string, payload = '{}'): InboxIngestParams => ({
+  tenantId: 't',
+  sourceSystem: 'shopify',
+  sourceMessageId: id,
+  connection: 'c',
+  topic: 'orders/create',
+  payload,
+  headers: {},
+  receivedAt: 0,
+  triggeredAt: null,
+  runs: [],
+})
+
+function recordingCommit(refuse = new Set<string>(), unavailable = false) {
+  const batches: string[][] = []
+  let release: () => void = () => undefined
+  let gate = Promise.resolve()
+  return {
+    batches,
+    hold() {
+      gate = new Promise((r) => (release = r))
+    },
+    release: () => release(),
+    commit: async (batch: readonly InboxIngestParams[]): Promise<InboxIngestResult[]> => {
+      batches.push(batch.map((p) => p.sourceMessageId))
+      await gate
+      if (unavailable) throw Object.assign(new Error('down'), { unavailable: true })
+      if (batch.some((p) => refuse.has(p.sourceMessageId))) throw new Error('22P02 refused')
+      return batch.map((p) => ({ inserted: true, inboxId: `id-${p.sourceMessageId}`, runIds: [] }))
+    },
+  }
+}
+
+describe('inbox group commit', () => {
+  it('sends at once when idle, and batches what arrives while commits are in flight', async () => {
+    const target = recordingCommit()
+    const group = createInboxGroupCommit({
+      commit: target.commit,
+      maxInFlight: 1,
+      maxBatch: 10,
+      maxBatchBytes: 1_000_000,
+      failsWholeBatch: () => true,
+    })
+    target.hold()
+    const first = group.ingest(message('a'))
+    const rest = Array.from({ length: 25 }, (_, i) => group.ingest(message(`m${i}`)))
+    expect(target.batches).toEqual([['a']])
+    target.release()
+    const results = await Promise.all([first, ...rest])
+    expect(results.map((r) => r.inboxId)).toEqual([
+      'id-a',
+      ...Array.from({ length: 25 }, (_, i) => `id-m${i}`),
+    ])
+    // The 25 waiting ones went in batches of at most 10, in arrival order.
+    expect(target.batches.slice(1).map((b) => b.length)).toEqual([10, 10, 5])
+    expect(target.batches.flat()).toEqual(['a', ...Array.from({ length: 25 }, (_, i) => `m${i}`)])
+  })
+
+  it('caps a batch by payload bytes but always sends a lone large message', async () => {
+    const target = recordingCommit()
+    const group = createInboxGroupCommit({
+      commit: target.commit,
+      maxInFlight: 1,
+      maxBatch: 100,
+      maxBatchBytes: 10,
+      failsWholeBatch: () => true,
+    })
+    target.hold()
+    const pending = [
+      group.ingest(message('first')),
+      group.ingest(message('big', 'x'.repeat(50))),
+      group.ingest(message('s1', '12345')),
+      group.ingest(message('s2', '12345')),
+      group.ingest(message('s3', '1')),
+    ]
+    target.release()
+    await Promise.all(pending)
+    expect(target.batches).toEqual([['first'], ['big'], ['s1', 's2'], ['s3']])
+  })
+
+  it('retries a refused batch message by message, so only the refused one fails', async () => {
+    const target = recordingCommit(new Set(['bad']))
+    const group = createInboxGroupCommit({
+      commit: target.commit,
+      maxInFlight: 1,
+      maxBatch: 10,
+      maxBatchBytes: 1_000_000,
+      failsWholeBatch: () => false,
+    })
+    target.hold()
+    const first = group.ingest(message('first'))
+    const outcomes = Promise.allSettled(['x', 'bad', 'y'].map((id) => group.ingest(message(id))))
+    target.release()
+    await first
+    const [x, bad, y] = await outcomes
+    expect(x).toMatchObject({ status: 'fulfilled', value: { inboxId: 'id-x' } })
+    expect(bad).toMatchObject({ status: 'rejected' })
+    expect(y).toMatchObject({ status: 'fulfilled', value: { inboxId: 'id-y' } })
+  })
+
+  it('fails every message of a batch at once when the store is unavailable', async () => {
+    const target = recordingCommit(new Set(), true)
+    const group = createInboxGroupCommit({
+      commit: target.commit,
+      maxInFlight: 2,
+      maxBatch: 10,
+      maxBatchBytes: 1_000_000,
+      failsWholeBatch: (error) => (error as { unavailable?: boolean }).unavailable === true,
+    })
+    const outcomes = await Promise.allSettled(
+      ['a', 'b', 'c'].map((id) => group.ingest(message(id))),
+    )
+    expect(outcomes.every((o) => o.status === 'rejected')).toBe(true)
+    // Not retried one by one: an unavailable store would refuse each of them too.
+    expect(target.batches.flat()).toHaveLength(3)
+  })
+})

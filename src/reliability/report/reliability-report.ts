@@ -39,7 +39,7 @@ export function renderReliabilityReport(
   })
   const details = results.map(
     (r) =>
-      `### Test ${r.test}: ${r.name}\n\n- Result: ${r.passed ? 'pass' : 'FAIL'} (tier ${r.tier}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(0)} s, finished ${r.finishedAt})\n- Reproduce: \`${r.command}\`\n${r.notes.map((n) => `- ${n}\n`).join('')}`,
+      `### Test ${r.test}: ${r.name}\n\n- Result: ${r.passed ? 'pass' : 'FAIL'} (tier ${r.tier}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(0)} s, finished ${r.finishedAt}${r.commit === undefined ? '' : `, commit ${r.commit}`})\n- Reproduce: \`${r.command}\`\n${r.notes.map((n) => `- ${n}\n`).join('')}`,
   )
   return `# Reliability
 
@@ -92,5 +92,6 @@ function tierTwo(results: ReliabilityResult[]): string {
     const events = rs.reduce((n, r) => n + r.events, 0)
     return `- Test ${test}: ${rs.length} of 5 seeds recorded, ${passed} passed; ${cell(events)} events, ${lost} lost, ${duplicated} duplicated (seeds ${rs.map((r) => r.seed).join(', ')})`
   })
-  return `Tier 2 (full sizes, 5 seeds per test), results in \`docs/reliability/tier-2/\`:\n\n${lines.join('\n')}\n`
+  const commits = [...new Set(t2.map((r) => r.commit ?? 'not recorded'))].join(', ')
+  return `Tier 2 (full sizes, 5 seeds per test), results in \`docs/reliability/tier-2/\`, measured on commit ${commits}:\n\n${lines.join('\n')}\n`
 }

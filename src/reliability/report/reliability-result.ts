@@ -29,6 +29,11 @@ export const ReliabilityResult = z.object({
   notes: z.array(z.string()).default([]),
   command: z.string(),
   finishedAt: z.string(),
+  /**
+   * The code measured: the commit, with `+changes` when src/, bin/ or test/ differed from it.
+   * Tier 2 spans sittings; this says which results a code change has made stale.
+   */
+  commit: z.string().optional(),
 })
 export type ReliabilityResult = z.infer<typeof ReliabilityResult>
 

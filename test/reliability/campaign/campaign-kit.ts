@@ -1,5 +1,6 @@
 // Shared setup of the reliability campaign's tests: tier sizes, a hub process on PostgreSQL wired
 // to in-process simulators, the ledger rule read off the simulators, and result recording.
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -214,14 +215,30 @@ export async function waitForRunStates(
   return { settled, byState }
 }
 
+/** The code under test: HEAD, marked when the code differs from it (see ReliabilityResult.commit). */
+function measuredCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], {
+      encoding: 'utf8',
+    }).trim()
+    const changed = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bin', 'test'], {
+      encoding: 'utf8',
+    }).trim()
+    return changed === '' ? head : `${head}+changes`
+  } catch {
+    return 'unknown'
+  }
+}
+
 export function recordResult(
-  result: Omit<ReliabilityResult, 'tier' | 'finishedAt' | 'command'> & { file: string },
+  result: Omit<ReliabilityResult, 'tier' | 'finishedAt' | 'command' | 'commit'> & { file: string },
 ): void {
   const { file, ...rest } = result
   writeReliabilityResult(RESULTS, {
     ...rest,
     tier: TIER,
     finishedAt: new Date().toISOString(),
+    commit: measuredCommit(),
     command: `SYNCLINE_RELIABILITY_TIER=${TIER}${SEED_INDEX === 0 ? '' : ` SYNCLINE_RELIABILITY_SEED_INDEX=${SEED_INDEX}`} npx vitest run --config vitest.reliability.config.ts test/reliability/campaign/${file}`,
   })
 }

@@ -70,7 +70,7 @@ describe.each(modes)('kill -9 during a 2,000-order run ($name store)', ({ postgr
       return Promise.resolve()
     })
 
-    const { orderIds } = sandbox.shopify.generateOrders({
+    const generation = sandbox.shopify.generateOrders({
       count: ORDERS,
       ratePerSecond: 100,
       customers: 300,
@@ -104,6 +104,9 @@ describe.each(modes)('kill -9 during a 2,000-order run ($name store)', ({ postgr
       return Promise.resolve()
     })
 
+    // The kills may be over before the last order is sent (a restart takes about a second).
+    await generation.done
+    const { orderIds } = generation
     // Shopify keeps retrying until the hub acknowledges; wait for every delivery to settle.
     await sandbox.shopify.deliveriesSettled(180_000)
     const acknowledged = sandbox.shopify

@@ -127,7 +127,12 @@ describe.runIf(pgUrl)('campaign 4: circuit breaker and target outage', () => {
           openWithinMs !== null &&
           openWithinMs <= 10_000 &&
           worstProbesPerSlot <= 1 &&
-          rule.lost.length === 0,
+          rule.acknowledged === events &&
+          rule.lost.length === 0 &&
+          rule.duplicated.length === 0 &&
+          byState.completed === events &&
+          ledger.concurrency.max <= GOVERNOR &&
+          drainedAt - outageEnd < 180_000,
         events,
         faults: { outageSeconds: OUTAGE_MS / 1000, http503: ledger.faultsInjected.http5xx },
         lost: rule.lost.length,

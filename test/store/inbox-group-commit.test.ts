@@ -1,7 +1,11 @@
 // The group-commit batcher on its own: how it forms batches, and how one refused message is kept
 // from failing the others. The real statement is covered by the store conformance suite.
 import { describe, expect, it } from 'vitest'
-import { createInboxGroupCommit } from '../../src/store-sql/inbox-group-commit.ts'
+import {
+  createInboxGroupCommit,
+  type InboxGroupCommit,
+  type InboxGroupCommitOptions,
+} from '../../src/store-sql/inbox-group-commit.ts'
 import type { InboxIngestParams, InboxIngestResult } from '../../src/store/store-contract.ts'
 
 const message = (id: string, payload = '{}'): InboxIngestParams => ({
@@ -37,16 +41,25 @@ function recordingCommit(refuse = new Set<string>(), unavailable = false) {
   }
 }
 
+/** A batcher over `target`: one batch in flight, roomy caps, unless a test says otherwise. */
+function groupOver(
+  target: ReturnType<typeof recordingCommit>,
+  options: Partial<Omit<InboxGroupCommitOptions, 'commit'>> = {},
+): InboxGroupCommit {
+  return createInboxGroupCommit({
+    commit: target.commit,
+    maxInFlight: 1,
+    maxBatch: 10,
+    maxBatchBytes: 1_000_000,
+    failsWholeBatch: () => true,
+    ...options,
+  })
+}
+
 describe('inbox group commit', () => {
   it('sends at once when idle, and batches what arrives while commits are in flight', async () => {
     const target = recordingCommit()
-    const group = createInboxGroupCommit({
-      commit: target.commit,
-      maxInFlight: 1,
-      maxBatch: 10,
-      maxBatchBytes: 1_000_000,
-      failsWholeBatch: () => true,
-    })
+    const group = groupOver(target)
     target.hold()
     const first = group.ingest(message('a'))
     const rest = Array.from({ length: 25 }, (_, i) => group.ingest(message(`m${i}`)))
@@ -64,13 +77,7 @@ describe('inbox group commit', () => {
 
   it('caps a batch by payload bytes but always sends a lone large message', async () => {
     const target = recordingCommit()
-    const group = createInboxGroupCommit({
-      commit: target.commit,
-      maxInFlight: 1,
-      maxBatch: 100,
-      maxBatchBytes: 10,
-      failsWholeBatch: () => true,
-    })
+    const group = groupOver(target, { maxBatch: 100, maxBatchBytes: 10 })
     target.hold()
     const pending = [
       group.ingest(message('first')),
@@ -86,13 +93,7 @@ describe('inbox group commit', () => {
 
   it('retries a refused batch message by message, so only the refused one fails', async () => {
     const target = recordingCommit(new Set(['bad']))
-    const group = createInboxGroupCommit({
-      commit: target.commit,
-      maxInFlight: 1,
-      maxBatch: 10,
-      maxBatchBytes: 1_000_000,
-      failsWholeBatch: () => false,
-    })
+    const group = groupOver(target, { failsWholeBatch: () => false })
     target.hold()
     const first = group.ingest(message('first'))
     const outcomes = Promise.allSettled(['x', 'bad', 'y'].map((id) => group.ingest(message(id))))
@@ -106,11 +107,8 @@ describe('inbox group commit', () => {
 
   it('fails every message of a batch at once when the store is unavailable', async () => {
     const target = recordingCommit(new Set(), true)
-    const group = createInboxGroupCommit({
-      commit: target.commit,
+    const group = groupOver(target, {
       maxInFlight: 2,
-      maxBatch: 10,
-      maxBatchBytes: 1_000_000,
       failsWholeBatch: (error) => (error as { unavailable?: boolean }).unavailable === true,
     })
     const outcomes = await Promise.allSettled(

@@ -191,6 +191,24 @@ export function netsuiteLedgerRule(sandbox: Sandbox): {
   return { acknowledged: acknowledged.size, lost, duplicated }
 }
 
+/**
+ * The ledger rule's clock: polls `done` until it holds, or until 120 s have passed since
+ * `lastFault()` (which moves while faults keep firing during the drain), or a 20-minute backstop
+ * from the start of the wait so a hub that never finishes still ends the test.
+ */
+export async function waitTerminalAfterLastFault(
+  done: () => boolean | Promise<boolean>,
+  lastFault: () => number,
+): Promise<{ settled: boolean; terminalMs: number }> {
+  const since = Date.now()
+  let settled = false
+  while (!settled && Date.now() - lastFault() < 120_000 && Date.now() - since < 20 * 60_000) {
+    settled = await done()
+    if (!settled) await sleep(500)
+  }
+  return { settled, terminalMs: Date.now() - lastFault() }
+}
+
 /** Polls the runs per state until `done` holds of them or `timeoutMs` passes. */
 export async function waitForRunStates(
   databaseUrl: string,

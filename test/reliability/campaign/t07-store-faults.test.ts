@@ -17,7 +17,7 @@ import {
   progress,
   recordResult,
   sized,
-  sleep,
+  waitTerminalAfterLastFault,
 } from './campaign-kit.ts'
 
 const pgUrl = await postgresForTests('reliability campaign test 7')
@@ -25,8 +25,6 @@ const SEED = campaignSeed(7)
 const EVENTS = sized(2_000, 10_000)
 // T2 runs the campaign's r = 20% extra; T1 (every CI run) keeps r = 5%.
 const RATE = sized(0.05, 0.2)
-// A backstop only: the bound is 120 s after the last fault, and faults fire while there is work.
-const DRAIN_CAP_MS = 20 * 60_000
 
 describe.runIf(pgUrl)('campaign 7: store fault injection', () => {
   it('keeps the ledger rule with 5% of store calls failing', async () => {
@@ -70,17 +68,10 @@ describe.runIf(pgUrl)('campaign 7: store fault injection', () => {
       // from the later of the last injected fault and the producer settling (§C2 ledger rule).
       const lastFault = (): number => Math.max(lastSettled, faults?.lastInjectedAt ?? 0)
       let byState: Record<string, number> = {}
-      let settled = false
-      while (
-        !settled &&
-        Date.now() - lastFault() < 120_000 &&
-        Date.now() - lastSettled < DRAIN_CAP_MS
-      ) {
+      const { settled, terminalMs } = await waitTerminalAfterLastFault(async () => {
         byState = await runsByState()
-        settled = byState.completed === EVENTS && netsuiteLedgerRule(h.sandbox).lost.length === 0
-        if (!settled) await sleep(500)
-      }
-      const terminalMs = Date.now() - lastFault()
+        return byState.completed === EVENTS && netsuiteLedgerRule(h.sandbox).lost.length === 0
+      }, lastFault)
       const rule = netsuiteLedgerRule(h.sandbox)
       const injected = Object.values(faults?.injected ?? {}).reduce((a, b) => a + b, 0)
       recordResult({

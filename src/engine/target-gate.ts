@@ -8,10 +8,13 @@ import {
   type CircuitBreakerOptions,
 } from './circuit-breaker.ts'
 import { ConcurrencyGovernor } from './concurrency-governor.ts'
+import { RateGovernor, type RateLimit } from './rate-governor.ts'
 
 export interface TargetLimits {
   /** Calls in flight at once to this target, across every flow. */
   concurrency: number
+  /** Calls per second to this target, across every flow; unset: no rate cap. */
+  rate?: RateLimit
   /**
    * After a call whose outcome is unknown (we gave up waiting, or the connection dropped), the
    * target may still be working on it and counting it against its own limit: keep the slot this
@@ -36,6 +39,7 @@ const DEFAULT_IN_DOUBT_RELEASE_MS = 250
 
 interface Gate {
   readonly governor: ConcurrencyGovernor
+  rate: RateGovernor | undefined
   breaker: CircuitBreaker
   inDoubtReleaseMs: number
 }
@@ -57,9 +61,9 @@ export class TargetGates {
   }
 
   /** Sets a target's limits, e.g. from NetSuite's governanceLimits read at start. */
-  configure(target: string, limits: TargetLimits): void {
-    const gate = this.#gate(target, limits)
-    gate.governor.setLimit(limits.concurrency)
+  configure(target: string, limits: Partial<TargetLimits>): void {
+    const gate = this.#gate(target, { ...this.#defaults, ...limits })
+    if (limits.concurrency !== undefined) gate.governor.setLimit(limits.concurrency)
     // A gate may exist already (anything that touched the target creates it): new circuit
     // options replace its breaker rather than being silently ignored.
     if (limits.circuit !== undefined) {
@@ -70,10 +74,19 @@ export class TargetGates {
       )
     }
     if (limits.inDoubtReleaseMs !== undefined) gate.inDoubtReleaseMs = limits.inDoubtReleaseMs
+    if (limits.rate !== undefined) {
+      if (gate.rate === undefined) gate.rate = new RateGovernor(this.#clock, limits.rate)
+      else gate.rate.setLimit(limits.rate)
+    }
   }
 
   governor(target: string): ConcurrencyGovernor {
     return this.#gate(target).governor
+  }
+
+  /** The target's rate cap, or undefined when it has none. */
+  rateLimit(target: string): Readonly<Required<RateLimit>> | undefined {
+    return this.#gate(target).rate?.limit
   }
 
   circuitState(target: string): string {
@@ -142,8 +155,10 @@ export class TargetGates {
   }
 
   /**
-   * Runs `call` holding one of the target's slots, through its breaker. Failures that say
-   * nothing about the target's health (validation, conflict, auth) do not trip the breaker.
+   * Runs `call` holding one of the target's slots, through its breaker, at the target's rate.
+   * The rate is waited for while holding the slot, so slots and the schedule hand out turns in one
+   * order and a backlog leaves at the configured pace. Failures that say nothing about the
+   * target's health (validation, conflict, auth) do not trip the breaker.
    */
   async run<T>(target: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     const gate = this.#gate(target)
@@ -153,6 +168,7 @@ export class TargetGates {
     let holdMs = 0
     try {
       release = await gate.governor.acquire(signal)
+      await gate.rate?.acquire(signal)
       const result = await call()
       gate.breaker.success(permit.probe)
       return result
@@ -175,6 +191,7 @@ export class TargetGates {
       const options = { ...defaultCircuitBreakerOptions, ...limits.circuit }
       gate = {
         governor: new ConcurrencyGovernor(limits.concurrency),
+        rate: limits.rate === undefined ? undefined : new RateGovernor(this.#clock, limits.rate),
         inDoubtReleaseMs: limits.inDoubtReleaseMs ?? DEFAULT_IN_DOUBT_RELEASE_MS,
         breaker: new CircuitBreaker(this.#clock, options, (state) =>
           this.#observer.circuit({ target, state }),

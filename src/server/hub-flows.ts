@@ -9,6 +9,8 @@ export interface GovernedTarget {
   key: string
   /** The account's limit as the target reports it, read once at start. */
   concurrencyLimit(): Promise<number | undefined>
+  /** The connection's own caps, applied even when the target's limits cannot be read. */
+  configured: { concurrency?: number; deliveriesPerSecond?: number }
 }
 
 export function buildFlows(
@@ -31,6 +33,14 @@ export function buildFlows(
         key: target,
         concurrencyLimit: async () =>
           (await created.getGovernanceLimits()).effectiveConcurrencyLimit,
+        configured: {
+          ...(config.concurrencyLimit === undefined
+            ? {}
+            : { concurrency: config.concurrencyLimit }),
+          ...(config.deliveriesPerSecond === undefined
+            ? {}
+            : { deliveriesPerSecond: config.deliveriesPerSecond }),
+        },
       })
     }
     return { client, target }

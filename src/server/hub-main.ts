@@ -141,9 +141,18 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
         )
         return undefined
       })
-      if (limit !== undefined) engine.gates.configure(target.key, { concurrency: limit })
+      const concurrency = limit ?? target.configured.concurrency
+      const perSecond = target.configured.deliveriesPerSecond
+      engine.gates.configure(target.key, {
+        ...(concurrency === undefined ? {} : { concurrency }),
+        ...(perSecond === undefined ? {} : { rate: { perSecond } }),
+      })
       logger.info(
-        { target: target.key, concurrency: engine.gates.governor(target.key).limit },
+        {
+          target: target.key,
+          concurrency: engine.gates.governor(target.key).limit,
+          deliveriesPerSecond: engine.gates.rateLimit(target.key)?.perSecond ?? null,
+        },
         'target governed',
       )
     }

@@ -108,6 +108,7 @@ describe('NetSuite connection spec', () => {
     [{ clientSecret: undefined }, 'clientSecret'],
     [{ concurrencyLimit: 0 }, 'concurrencyLimit'],
     [{ requestTimeoutMs: 1.5 }, 'requestTimeoutMs'],
+    [{ deliveriesPerSecond: 0 }, 'deliveriesPerSecond'],
   ])('says what to fix: %j', (override, path) => {
     const error = configError(() => parseNetSuiteConnectionConfig({ ...netsuite, ...override }))
     expect(error.message).toContain(`${path}:`)
@@ -123,6 +124,7 @@ describe('NetSuite connection spec', () => {
       ['clientSecret', true, true],
       ['requestTimeoutMs', false, false],
       ['concurrencyLimit', false, false],
+      ['deliveriesPerSecond', false, false],
     ])
   })
 })

@@ -93,6 +93,36 @@ describeOnStores('engine target gates', pgUrl, (bench) => {
     })
   })
 
+  describe('rate governor', () => {
+    it('sends a backlog of 8 runs at the configured 10 calls per second, losing none', async () => {
+      const b = bench()
+      const target = fakeTarget()
+      const engine = b.engine({ flows: [deliveryFlow(target)] })
+      engine.gates.configure('t', { concurrency: 8, rate: { perSecond: 10 } })
+      expect(engine.gates.rateLimit('t')).toEqual({ perSecond: 10, burst: 1 })
+      for (let i = 1; i <= 8; i++) await b.ingest(engine, `o${i}`)
+      const t0 = b.clock.now()
+      let finished = false
+      const pass = engine.runOnce().finally(() => (finished = true))
+      // Sample how many calls the target has seen as the engine's clock moves in 10 ms steps.
+      const seen: Array<[number, number]> = []
+      while (!finished && b.clock.now() - t0 < 5_000) {
+        await new Promise((resolve) => setTimeout(resolve, 2))
+        seen.push([b.clock.now() - t0, target.performs])
+        b.clock.advance(10)
+      }
+      expect(await pass).toBe(8)
+      expect(target.effects).toHaveLength(8)
+      // Call n (from 0) may not start before n × 100 ms.
+      for (const [at, performs] of seen) {
+        expect(performs).toBeLessThanOrEqual(Math.floor(at / 100) + 1)
+      }
+      const allSentAt = seen.find(([, performs]) => performs === 8)?.[0]
+      expect(allSentAt).toBeGreaterThanOrEqual(700)
+      expect(allSentAt).toBeLessThan(1_000)
+    })
+  })
+
   describe('configuration', () => {
     // Regression: configure() once dropped `circuit` for a gate that already existed, pinning
     // the default breaker (minimumCalls 20) on any target touched before it was configured.

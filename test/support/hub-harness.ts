@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** Extra hub config (merged over the harness's fast timings). */
   config?: Record<string, unknown>
   netsuiteTimeoutMs?: number
+  /** Extra fields of the NetSuite connection (e.g. `deliveriesPerSecond`). */
+  netsuiteConnection?: Record<string, unknown>
 }
 
 export interface Harness {
@@ -44,6 +46,7 @@ export function harnessConfig(
   sandbox: Sandbox,
   extra: Record<string, unknown> = {},
   netsuiteTimeoutMs = 2_000,
+  netsuiteConnection: Record<string, unknown> = {},
 ) {
   const shopify = sandbox.simulators.find((s) => s.name === 'shopify')
   const netsuite = sandbox.simulators.find((s) => s.name === 'netsuite')
@@ -54,7 +57,11 @@ export function harnessConfig(
     connections: {
       shopify: { demo: shopifyConnectionFields(shopify) },
       netsuite: {
-        demo: { ...netsuiteConnectionFields(netsuite), requestTimeoutMs: netsuiteTimeoutMs },
+        demo: {
+          ...netsuiteConnectionFields(netsuite),
+          requestTimeoutMs: netsuiteTimeoutMs,
+          ...netsuiteConnection,
+        },
       },
     },
     flows: [
@@ -78,7 +85,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   })
   const dataDir = await mkdtemp(join(tmpdir(), 'syncline-e2e-'))
   const schema = options.databaseUrl ? `e2e_${randomBytes(5).toString('hex')}` : undefined
-  const configJson = harnessConfig(sandbox, options.config, options.netsuiteTimeoutMs)
+  const configJson = harnessConfig(
+    sandbox,
+    options.config,
+    options.netsuiteTimeoutMs,
+    options.netsuiteConnection,
+  )
   let hub: RunningHub
   try {
     hub = await startHub({

@@ -75,6 +75,19 @@ const shape = {
       example: '4',
     },
   ),
+  deliveriesPerSecond: documented(
+    z
+      .number()
+      .positive({ error: 'expected a positive number of deliveries per second, e.g. 20' })
+      .max(10_000, { error: 'expected at most 10000 deliveries per second' })
+      .optional(),
+    {
+      description:
+        "Cap on this hub's deliveries per second to the account, shared by every flow; a delivery is one write plus the reads it needs (an existence check, a read-before-retry). NetSuite governs by concurrency, not rate: set this to leave headroom for the account's other integrations, and a backlog released at once (after an outage) leaves at this pace.",
+      default: 'none (only the concurrency limit applies)',
+      example: '20',
+    },
+  ),
 }
 
 export const NetSuiteConnectionSpec = z.strictObject(shape).transform((config) => ({

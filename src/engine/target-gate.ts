@@ -165,15 +165,18 @@ export class TargetGates {
     const permit = gate.breaker.permit()
     if (!permit.allowed) throw new CircuitOpenError(target, permit.retryAfterMs)
     let release: (() => void) | undefined
+    let calling = false
     let holdMs = 0
     try {
       release = await gate.governor.acquire(signal)
       await gate.rate?.acquire(signal)
+      calling = true
       const result = await call()
       gate.breaker.success(permit.probe)
       return result
     } catch (error) {
-      if (release === undefined) gate.breaker.release(permit.probe)
+      // A wait for a slot or a turn that was given up (the lease was lost) says nothing of the target.
+      if (!calling) gate.breaker.release(permit.probe)
       else if (countsAgainstTarget(error)) gate.breaker.failure(permit.probe)
       else gate.breaker.release(permit.probe)
       if (HubError.is(error) && error.type === 'unknown_outcome') holdMs = gate.inDoubtReleaseMs

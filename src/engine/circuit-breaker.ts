@@ -52,6 +52,16 @@ export class CircuitBreaker {
     return this.#state
   }
 
+  /**
+   * How long calls are still turned away, without taking a probe: lets a caller give up before
+   * queueing for a slot it would not be allowed to use. Undefined when a call may be asked for.
+   */
+  refusingFor(): number | undefined {
+    if (this.#state !== 'open') return undefined
+    const wait = this.#openedAt + this.#options.openMs - this.#clock.now()
+    return wait > 0 ? wait : undefined
+  }
+
   permit(): CircuitPermit {
     const now = this.#clock.now()
     if (this.#state === 'open') {

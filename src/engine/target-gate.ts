@@ -157,28 +157,35 @@ export class TargetGates {
   /**
    * Runs `call` holding one of the target's slots, through its breaker, at the target's rate.
    * The rate is waited for while holding the slot, so slots and the schedule hand out turns in one
-   * order and a backlog leaves at the configured pace. Failures that say nothing about the
-   * target's health (validation, conflict, auth) do not trip the breaker.
+   * order and a backlog leaves at the configured pace. The breaker is asked right before the call,
+   * after those waits: a call queued while the circuit was closed must not go out after it opened.
+   * Failures that say nothing about the target's health (validation, conflict, auth) do not trip
+   * the breaker.
    */
   async run<T>(target: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     const gate = this.#gate(target)
-    const permit = gate.breaker.permit()
-    if (!permit.allowed) throw new CircuitOpenError(target, permit.retryAfterMs)
+    const refusing = gate.breaker.refusingFor()
+    if (refusing !== undefined) throw new CircuitOpenError(target, refusing)
     let release: (() => void) | undefined
-    let calling = false
+    /** Set once the breaker let this call through: whether it is the half-open probe. */
+    let probe: boolean | undefined
     let holdMs = 0
     try {
       release = await gate.governor.acquire(signal)
       await gate.rate?.acquire(signal)
-      calling = true
+      const permit = gate.breaker.permit()
+      if (!permit.allowed) throw new CircuitOpenError(target, permit.retryAfterMs)
+      probe = permit.probe
       const result = await call()
-      gate.breaker.success(permit.probe)
+      gate.breaker.success(probe)
       return result
     } catch (error) {
-      // A wait for a slot or a turn that was given up (the lease was lost) says nothing of the target.
-      if (!calling) gate.breaker.release(permit.probe)
-      else if (countsAgainstTarget(error)) gate.breaker.failure(permit.probe)
-      else gate.breaker.release(permit.probe)
+      // A wait for a slot or a turn that was given up (the lease was lost), or a call the breaker
+      // refused, says nothing of the target.
+      if (probe !== undefined) {
+        if (countsAgainstTarget(error)) gate.breaker.failure(probe)
+        else gate.breaker.release(probe)
+      }
       if (HubError.is(error) && error.type === 'unknown_outcome') holdMs = gate.inDoubtReleaseMs
       throw error
     } finally {

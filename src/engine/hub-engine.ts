@@ -127,16 +127,23 @@ export class HubEngine {
 
   /**
    * Commits the message and the runs it starts in one transaction. Resolves only once committed:
-   * the caller acknowledges the producer after this and never before.
+   * the caller acknowledges the producer after this and never before. Aborting `signal` drops a
+   * message still queued for its commit (see Store.inboxIngest).
    */
-  async ingest(input: IngestInput): Promise<InboxIngestResult> {
+  async ingest(
+    input: IngestInput,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<InboxIngestResult> {
     const flows = this.flowsFor(input.sourceSystem, input.topic)
-    const result = await this.store.inboxIngest({
-      tenantId: this.tenantId,
-      ...input,
-      receivedAt: this.clock.now(),
-      runs: flows.map((f) => ({ flowName: f.name, businessKey: input.businessKey })),
-    })
+    const result = await this.store.inboxIngest(
+      {
+        tenantId: this.tenantId,
+        ...input,
+        receivedAt: this.clock.now(),
+        runs: flows.map((f) => ({ flowName: f.name, businessKey: input.businessKey })),
+      },
+      options,
+    )
     this.#crashPoints.hit('after_ingest_commit_before_ack')
     if (result.inserted) {
       this.#observer.ingested({

@@ -85,7 +85,11 @@ export interface GatewayDeps {
   bodyLimitBytes: number
   webhookReceiver(sourceSystem: string, connection: string): WebhookReceiver | undefined
   /** Commits the message (and its runs) durably; throws `StoreUnavailableError` when it cannot. */
-  ingest(request: IngestRequest): Promise<{ duplicate: boolean; runIds: string[] }>
+  /** `signal` aborts when the webhook has been answered without waiting any longer for the commit. */
+  ingest(
+    request: IngestRequest,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ duplicate: boolean; runIds: string[] }>
   /** Resolves when the hub can accept work (store reachable, migrations applied). */
   ready(): Promise<void>
   runs: {

@@ -33,17 +33,20 @@ export function buildGatewayDeps(parts: {
     tenantId,
     bodyLimitBytes: config.gateway.bodyLimitBytes,
     webhookReceiver: (system, connection) => receivers.get(`${system}/${connection}`),
-    async ingest(request) {
-      const result = await engine.ingest({
-        sourceSystem: request.sourceSystem,
-        sourceMessageId: request.acceptance.sourceMessageId,
-        connection: request.connection,
-        topic: request.acceptance.topic,
-        payload: request.rawBody,
-        headers: request.headers,
-        triggeredAt: request.acceptance.triggeredAt,
-        businessKey: request.acceptance.businessKey,
-      })
+    async ingest(request, options) {
+      const result = await engine.ingest(
+        {
+          sourceSystem: request.sourceSystem,
+          sourceMessageId: request.acceptance.sourceMessageId,
+          connection: request.connection,
+          topic: request.acceptance.topic,
+          payload: request.rawBody,
+          headers: request.headers,
+          triggeredAt: request.acceptance.triggeredAt,
+          businessKey: request.acceptance.businessKey,
+        },
+        options,
+      )
       return { duplicate: !result.inserted, runIds: result.runIds }
     },
     ready: () => store.ping(),

@@ -4,7 +4,9 @@
  * are already committing waits for the next batch instead of taking a connection of its own, so
  * under load N webhooks cost one statement and one WAL flush, and at low load an ingest is sent at
  * once (a batch of one: no added latency). Each caller resolves only after its batch committed,
- * so "acknowledged means committed" holds message by message.
+ * so "acknowledged means committed" holds message by message. A caller that gives up while its
+ * message is still queued (its webhook was answered 503) takes it out of the queue: under a burst
+ * the store commits only what someone is still waiting for.
  */
 import type { InboxIngestParams, InboxIngestResult } from '../store/store-contract.ts'
 
@@ -30,10 +32,13 @@ interface Pending {
   bytes: number
   resolve: (result: InboxIngestResult) => void
   reject: (error: unknown) => void
+  /** Stops listening for the caller giving up, once the message has left the queue. */
+  detach: () => void
 }
 
 export interface InboxGroupCommit {
-  ingest(params: InboxIngestParams): Promise<InboxIngestResult>
+  /** Rejects with `signal`'s reason, uncommitted, when it aborts before the message is sent. */
+  ingest(params: InboxIngestParams, signal?: AbortSignal): Promise<InboxIngestResult>
 }
 
 export function createInboxGroupCommit(options: InboxGroupCommitOptions): InboxGroupCommit {
@@ -48,6 +53,7 @@ export function createInboxGroupCommit(options: InboxGroupCommitOptions): InboxG
       if (next === undefined) break
       if (batch.length > 0 && bytes + next.bytes > options.maxBatchBytes) break
       queue.shift()
+      next.detach()
       batch.push(next)
       bytes += next.bytes
     }
@@ -94,9 +100,27 @@ export function createInboxGroupCommit(options: InboxGroupCommitOptions): InboxG
   }
 
   return {
-    ingest(params) {
+    ingest(params, signal) {
       return new Promise<InboxIngestResult>((resolve, reject) => {
-        queue.push({ params, bytes: Buffer.byteLength(params.payload), resolve, reject })
+        if (signal?.aborted === true) {
+          reject(signal.reason as Error)
+          return
+        }
+        const pending: Pending = {
+          params,
+          bytes: Buffer.byteLength(params.payload),
+          resolve,
+          reject,
+          detach: () => signal?.removeEventListener('abort', onAbort),
+        }
+        const onAbort = (): void => {
+          const at = queue.indexOf(pending)
+          if (at < 0) return
+          queue.splice(at, 1)
+          reject(signal?.reason as Error)
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        queue.push(pending)
         pump()
       })
     },

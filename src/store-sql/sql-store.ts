@@ -111,7 +111,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       }
     },
 
-    inboxIngest: (params) => inbox.ingest(params),
+    inboxIngest: (params, options) => inbox.ingest(params, options?.signal),
 
     runClaim: (params) => statement('runClaim', (conn) => runClaim(conn, params)),
     runHeartbeat: (params) =>

@@ -58,6 +58,19 @@ export function describeIngest(ctx: ConformanceContext): void {
       })
     })
 
+    it('stores nothing for a caller that gave up before its message was sent', async () => {
+      const tenantId = newTenant()
+      const gaveUp = new AbortController()
+      gaveUp.abort(new Error('answered 503 at the deadline'))
+      await expect(
+        ctx.store.inboxIngest(ingestParams(tenantId), { signal: gaveUp.signal }),
+      ).rejects.toThrow('answered 503 at the deadline')
+      expect(await ctx.store.runList({ tenantId, limit: 10 })).toEqual([])
+      // The source's retry is then the first delivery, not a duplicate.
+      const retried = await ctx.store.inboxIngest(ingestParams(tenantId))
+      expect(retried.inserted).toBe(true)
+    })
+
     it('treats a second delivery of the same message as a duplicate and creates no runs', async () => {
       const tenantId = newTenant()
       const params = ingestParams(tenantId)

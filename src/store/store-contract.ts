@@ -206,7 +206,15 @@ export interface Store {
   databaseTime(): Promise<number>
   close(): Promise<void>
 
-  inboxIngest(params: InboxIngestParams): Promise<InboxIngestResult>
+  /**
+   * Commits a message and its runs. A caller that gives up (its webhook was answered 503 at the
+   * deadline) aborts `signal`: a message still waiting for its commit is then dropped and the call
+   * rejects with the signal's reason; one already sent to the database may still commit.
+   */
+  inboxIngest(
+    params: InboxIngestParams,
+    options?: { signal?: AbortSignal },
+  ): Promise<InboxIngestResult>
 
   runClaim(params: RunClaimParams): Promise<ClaimedRun[]>
   runHeartbeat(params: RunHeartbeatParams): Promise<boolean>

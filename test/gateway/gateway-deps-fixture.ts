@@ -84,6 +84,8 @@ export interface FixtureState {
   calls: {
     accept: number
     ingest: IngestRequest[]
+    /** The signal each ingest was given, in order. */
+    ingestSignals: (AbortSignal | undefined)[]
     runList: unknown[]
     replay: unknown[]
     replays: Parameters<GatewayDeps['replays']['create']>[0][]
@@ -91,7 +93,8 @@ export interface FixtureState {
   runs: RunDetail[]
   deadLetters: DeadLetterRecord[]
   crossReferences: CrossReferenceRecord[]
-  fail: { ingest?: Error; ready?: Error; stats?: Error }
+  /** `ingestHangs`: the store never confirms a commit (frozen, failing over). */
+  fail: { ingest?: Error; ingestHangs?: boolean; ready?: Error; stats?: Error }
 }
 
 export function createFixture(options: { bodyLimitBytes?: number } = {}): FixtureState {
@@ -117,6 +120,7 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
   const calls = {
     accept: 0,
     ingest: [] as IngestRequest[],
+    ingestSignals: [] as (AbortSignal | undefined)[],
     runList: [] as unknown[],
     replay: [] as unknown[],
     replays: [] as Parameters<GatewayDeps['replays']['create']>[0][],
@@ -148,9 +152,11 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     webhookReceiver: (system, connection) =>
       system === 'shopify' && connection === 'main-store' ? receiver : undefined,
-    ingest(request) {
+    ingest(request, options) {
       calls.ingest.push(request)
+      calls.ingestSignals.push(options?.signal)
       if (state.fail.ingest !== undefined) return Promise.reject(state.fail.ingest)
+      if (state.fail.ingestHangs === true) return new Promise(() => undefined)
       const known = inbox.get(request.acceptance.sourceMessageId)
       if (known !== undefined) return Promise.resolve({ duplicate: true, runIds: known })
       const runIds = [String(nextRunId++)]

@@ -56,6 +56,25 @@ describe('POST /webhooks/:system/:connection', () => {
     expect(logs).not.toContain('820982911946154508,"total"')
   })
 
+  it('answers 503 when the commit is not confirmed within 4 s, and tells the store to drop it', async () => {
+    const fixture = createFixture()
+    fixture.fail.ingestHangs = true
+    const { url } = await start(fixture)
+    const started = Date.now()
+    const body = '{"id":1,"total":"10.00"}'
+
+    const { status, json, headers } = await postWebhook(url, body)
+
+    expect(status).toBe(503)
+    expect(headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(json).toMatchObject({ error: 'store_unavailable' })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_900)
+    // A message still queued for its commit is then dropped rather than committed unanswered.
+    const signal = fixture.calls.ingestSignals[0]
+    expect(signal?.aborted).toBe(true)
+    expect(signal?.reason).toBeInstanceOf(StoreUnavailableError)
+  })
+
   it('acknowledges a duplicate again with 200 duplicate', async () => {
     const fixture = createFixture()
     const { url } = await start(fixture)

@@ -118,4 +118,35 @@ describe('inbox group commit', () => {
     // Not retried one by one: an unavailable store would refuse each of them too.
     expect(target.batches.flat()).toHaveLength(3)
   })
+
+  it('drops a queued message whose caller gave up, and commits the rest', async () => {
+    const target = recordingCommit()
+    const group = groupOver(target)
+    target.hold()
+    const first = group.ingest(message('first'))
+    const gaveUp = new AbortController()
+    const abandoned = group.ingest(message('late'), gaveUp.signal)
+    const kept = group.ingest(message('kept'), new AbortController().signal)
+    gaveUp.abort(new Error('answered 503 at the deadline'))
+    await expect(abandoned).rejects.toThrow('answered 503 at the deadline')
+    // Already aborted: never queued.
+    await expect(group.ingest(message('after'), gaveUp.signal)).rejects.toThrow('answered 503')
+    target.release()
+    await first
+    expect((await kept).inboxId).toBe('id-kept')
+    expect(target.batches).toEqual([['first'], ['kept']])
+  })
+
+  it('commits a message already sent even if its caller gives up meanwhile', async () => {
+    const target = recordingCommit()
+    const group = groupOver(target)
+    target.hold()
+    const gaveUp = new AbortController()
+    const sent = group.ingest(message('sent'), gaveUp.signal)
+    gaveUp.abort(new Error('too late to take back'))
+    target.release()
+    // The statement was on its way: its outcome is the database's, reported to whoever waits.
+    expect((await sent).inboxId).toBe('id-sent')
+    expect(target.batches).toEqual([['sent']])
+  })
 })

@@ -110,14 +110,18 @@ async function receiveWebhook(
   )
   try {
     const result = await withinDeadline(
-      deps.ingest({
-        tenantId: receiver.tenantId,
-        sourceSystem: receiver.sourceSystem,
-        connection,
-        rawBody: rawBody.toString('utf8'),
-        headers: storedHeaders,
-        acceptance,
-      }),
+      (signal) =>
+        deps.ingest(
+          {
+            tenantId: receiver.tenantId,
+            sourceSystem: receiver.sourceSystem,
+            connection,
+            rawBody: rawBody.toString('utf8'),
+            headers: storedHeaders,
+            acceptance,
+          },
+          { signal },
+        ),
       INGEST_DEADLINE_MS,
     )
     const status = result.duplicate ? 'duplicate' : 'accepted'
@@ -141,20 +145,25 @@ async function receiveWebhook(
 
 /**
  * How long a webhook waits for its commit. Under Shopify's 5 s delivery timeout, so a stalled
- * database (frozen, failing over) is answered with 503 + Retry-After rather than a hung socket. The
- * commit may still land after the answer: the source retries, and the inbox recognises the repeat.
+ * database (frozen, failing over) is answered with 503 + Retry-After rather than a hung socket. A
+ * message still queued for its commit is then dropped; one already sent may still commit after the
+ * answer: the source retries, and the inbox recognises the repeat.
  */
 export const INGEST_DEADLINE_MS = 4_000
 
-function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+function withinDeadline<T>(start: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const abandon = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new StoreUnavailableError(`the store did not confirm the commit within ${ms} ms`)),
-      ms,
-    )
+    timer = setTimeout(() => {
+      const error = new StoreUnavailableError(
+        `the store did not confirm the commit within ${ms} ms`,
+      )
+      abandon.abort(error)
+      reject(error)
+    }, ms)
   })
+  const work = start(abandon.signal)
   // The late outcome of an abandoned ingest is in the log of the store, not an unhandled rejection.
   work.catch(() => undefined)
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer))

@@ -17,17 +17,15 @@ export interface RateLimit {
 
 export class RateGovernor {
   readonly #clock: Clock
-  #intervalMs: number
-  #toleranceMs: number
-  #limit: Required<RateLimit>
+  #intervalMs = 0
+  #toleranceMs = 0
+  #limit: Required<RateLimit> = { perSecond: 1, burst: 1 }
   /** The theoretical arrival time of the next call at the sustained rate. */
   #nextAt = 0
 
   constructor(clock: Clock, limit: RateLimit) {
     this.#clock = clock
-    this.#limit = checked(limit)
-    this.#intervalMs = 1_000 / this.#limit.perSecond
-    this.#toleranceMs = (this.#limit.burst - 1) * this.#intervalMs
+    this.setLimit(limit)
   }
 
   get limit(): Readonly<Required<RateLimit>> {

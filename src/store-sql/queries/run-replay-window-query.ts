@@ -9,6 +9,9 @@ import type { Database } from '../database-schema.ts'
 import { compareIds } from '../sql-row-mapper.ts'
 import { auditAppend } from './audit-append-query.ts'
 
+/** From this many new runs, the replay refreshes the statistics its foreign-key checks plan by. */
+const ANALYZE_BEFORE_REPLAYS = 1_000
+
 interface Selected {
   id: string
   state: string
@@ -109,6 +112,13 @@ async function insertReplays(
   scope: string,
   runIds: string[],
 ): Promise<RunReplayWindowResult['replays']> {
+  // Each new run is checked against two foreign keys (its message, the run it replays), by plans
+  // PostgreSQL caches per session from the statistics it has. Without statistics (autovacuum
+  // off, or a table that grew since) a check can walk every index entry of the tenant: 10,000
+  // checks then ran past the 30 s statement timeout. Fresh statistics make those plans re-plan.
+  if (runIds.length >= ANALYZE_BEFORE_REPLAYS) {
+    await sql`analyze flow_runs, inbox_messages`.execute(trx)
+  }
   const rows = await sql<{ id: string; replay_of: string }>`
     insert into flow_runs (
       tenant_id, flow_name, business_key, state, attempt, next_run_at, inbox_id,

@@ -304,7 +304,10 @@ async function runMode(mode: 'naive' | 'honour'): Promise<ModeFigures> {
         `${r.action}:${r.outcome}:${r.replayed}`,
     )
     const otherRuns = await runStates(env, 'other')
-    check(forced.json.replayed === EVENTS, `forced replay replayed ${forced.json.replayed}`)
+    check(
+      forced.status === 200 && forced.json.replayed === EVENTS,
+      `forced replay answered ${forced.status}: ${JSON.stringify(forced.json).slice(0, 300)}`,
+    )
     check(
       onceMore.length === EVENTS && otherChanged === 0,
       `forced: ${onceMore.length} of ${EVENTS} applied once more, ${otherChanged} other records changed`,

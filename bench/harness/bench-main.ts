@@ -5,7 +5,7 @@
  * `docs/benchmarks.md`. A workload that fails is reported as not run, with why, and the run goes
  * on: one broken peer must not cost the other figures.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -17,7 +17,7 @@ import type {
   Workload,
   WorkloadResult,
 } from './bench-contract.ts'
-import { renderBenchmarkReport } from './benchmark-report.ts'
+import { findingsSection, renderBenchmarkReport } from './benchmark-report.ts'
 import { benchWorkloads } from './bench-workloads.ts'
 
 const { values } = parseArgs({
@@ -129,7 +129,10 @@ const resultFile = join(
   `${stamp}${quick ? '-quick' : ''}${values.only ? '-partial' : ''}.json`,
 )
 writeFileSync(resultFile, `${JSON.stringify(run, null, 2)}\n`)
-const report = renderBenchmarkReport(run)
+const report = renderBenchmarkReport(
+  run,
+  findingsSection(readFileSync(join('docs', 'benchmarks-method.md'), 'utf8')),
+)
 // Only a full run of everything speaks for the project; quick and partial runs print their table.
 if (!quick && values.only === undefined) {
   writeFileSync(join('docs', 'benchmarks.md'), report)

@@ -46,7 +46,19 @@ export function allFigures(workloads: readonly WorkloadResult[]): Map<string, Be
   return new Map(workloads.flatMap((w) => w.figures.map((f) => [f.key, f] as const)))
 }
 
-export function renderBenchmarkReport(run: BenchRun): string {
+/**
+ * The "Findings" section of benchmarks-method.md (where the time goes, what was changed because of
+ * it), so the generated report carries them beside the figures; written by hand there, once.
+ */
+export function findingsSection(methodMarkdown: string): string | undefined {
+  const start = methodMarkdown.search(/^## Findings/m)
+  if (start < 0) return undefined
+  const rest = methodMarkdown.slice(start)
+  const next = rest.slice(3).search(/^## /m)
+  return (next < 0 ? rest : rest.slice(0, next + 3)).trim()
+}
+
+export function renderBenchmarkReport(run: BenchRun, findings?: string): string {
   const byKey = allFigures(run.workloads)
   const sections = run.workloads.map((w) => renderWorkload(w, byKey))
   const m = run.machine
@@ -67,7 +79,7 @@ so it holds on a noisy machine where absolute figures move. Targets are reported
 
 ${summaryTable(run.workloads, byKey)}
 
-${sections.join('\n')}`
+${sections.join('\n')}${findings === undefined ? '' : `\n${findings.replace(/^## Findings[^\n]*/, '## Findings (from benchmarks-method.md)')}\n`}`
 }
 
 function summaryTable(

@@ -54,8 +54,8 @@ export function findingsSection(methodMarkdown: string): string | undefined {
   const start = methodMarkdown.search(/^## Findings/m)
   if (start < 0) return undefined
   const rest = methodMarkdown.slice(start)
-  const next = rest.slice(3).search(/^## /m)
-  return (next < 0 ? rest : rest.slice(0, next + 3)).trim()
+  const next = rest.indexOf('\n## ')
+  return (next < 0 ? rest : rest.slice(0, next)).trim()
 }
 
 export function renderBenchmarkReport(run: BenchRun, findings?: string): string {

@@ -5,6 +5,7 @@ import type { Workload } from './bench-contract.ts'
 import { graphileWorkerPeer } from '../peers/graphile-worker-peer.ts'
 import { n8nPeer } from '../peers/n8n-peer.ts'
 import { pgBossPeer } from '../peers/pg-boss-peer.ts'
+import { s1StoreStatements } from '../workloads/s1-store-statements-workload.ts'
 import { w0Limit } from '../workloads/w0-limit-workload.ts'
 import { w1Ingest } from '../workloads/w1-ingest-workload.ts'
 import { w2EndToEnd } from '../workloads/w2-end-to-end-workload.ts'
@@ -20,6 +21,7 @@ export function benchWorkloads(): Workload[] {
     n8nPeer,
     w1Ingest,
     w2EndToEnd,
+    s1StoreStatements,
     w3Drain,
     w4Burst,
     w5Saga,

@@ -41,6 +41,8 @@ export interface HubStartOptions {
   configPath?: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   allowUnsafeDurability: boolean
+  /** Prepare PostgreSQL statements once per connection (default true); see postgres-store. */
+  preparedStatements?: boolean
   /** Where JSON logs go: a file path, or '-' for stdout. Default: `hub.log` beside the data folder. */
   logFile?: string
   /** Test setting: crash points to arm, e.g. `after_claim_before_call:0.005` (see crash-points.ts). */
@@ -87,6 +89,7 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
       databaseUrl: options.databaseUrl,
       dataDir: options.dataDir,
       schema: options.schema,
+      preparedStatements: options.preparedStatements,
     })
     cleanup.push(() => opened.close())
     await assertDurable(opened, options.allowUnsafeDurability, (line) => {

@@ -10,6 +10,8 @@ export interface StoreChoice {
   /** PostgreSQL schema (tests and alt-schema runs). */
   schema?: string | undefined
   poolSize?: number | undefined
+  /** Prepare statements once per connection (default true). */
+  preparedStatements?: boolean | undefined
 }
 
 export async function openStore(choice: StoreChoice): Promise<Store> {
@@ -18,6 +20,9 @@ export async function openStore(choice: StoreChoice): Promise<Store> {
       connectionString: choice.databaseUrl,
       ...(choice.schema === undefined ? {} : { schema: choice.schema }),
       ...(choice.poolSize === undefined ? {} : { poolSize: choice.poolSize }),
+      ...(choice.preparedStatements === undefined
+        ? {}
+        : { preparedStatements: choice.preparedStatements }),
     })
   }
   // Loaded only when chosen: PGlite's WebAssembly takes about a second to import, which every

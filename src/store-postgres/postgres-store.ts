@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../store-sql/database-schema.ts'
 import { createSqlStore } from '../store-sql/sql-store.ts'
+import { PreparedStatementClient } from './prepared-statement-client.ts'
 import type { Store } from '../store/store-contract.ts'
 
 export interface PostgresStoreOptions {
@@ -13,6 +14,11 @@ export interface PostgresStoreOptions {
   poolSize?: number
   /** Server-side limit per statement (default 30 000 ms; 0 disables it). */
   statementTimeoutMs?: number
+  /**
+   * Prepare parameterized statements once per connection (default true). Turn off behind a
+   * pooler that cannot keep them, such as PgBouncer before 1.21 in transaction mode.
+   */
+  preparedStatements?: boolean
 }
 
 const INT8_OID = 20
@@ -60,6 +66,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     application_name: 'syncline',
     types: int8AsString,
+    ...(options.preparedStatements === false ? {} : { Client: PreparedStatementClient }),
   })
   // An idle client losing its server emits 'error' on the pool; unhandled, that would crash the
   // process. The pool drops the client, and the next query reports StoreUnavailableError.

@@ -70,6 +70,7 @@ describe('syncline start', () => {
         dataDir: './.syncline/data',
         logLevel: 'info',
         allowUnsafeDurability: false,
+        preparedStatements: true,
       },
     ])
     // The hub's own lines go through the CLI's stdout, then the CLI says how to stop.
@@ -83,6 +84,7 @@ describe('syncline start', () => {
       ...['--port', '9090', '--host', '0.0.0.0', '--no-demo', '--no-sandbox', '--no-worker'],
       ...['--database-url', 'postgres://hub:pw@db/syncline', '--data-dir', '/var/lib/syncline'],
       ...['--config', 'connections.json', '--log-level', 'debug', '--allow-unsafe-durability'],
+      '--no-prepared-statements',
     ])
     expect(runtime.started[0]).toEqual({
       port: 9090,
@@ -95,6 +97,7 @@ describe('syncline start', () => {
       configPath: 'connections.json',
       logLevel: 'debug',
       allowUnsafeDurability: true,
+      preparedStatements: false,
     })
   })
 

@@ -21,6 +21,7 @@ interface StartFlags {
   logLevel?: LogLevelName
   logFile?: string
   allowUnsafeDurability: boolean
+  preparedStatements: boolean
 }
 
 /** How long a graceful stop may take before a second signal, or this bound, forces the exit. */
@@ -54,6 +55,7 @@ export function toHubStartOptions(flags: StartFlags, io: CliIo): HubStartOptions
     // The reliability campaign's test setting; never set in production.
     ...(io.env.HUB_CRASHPOINTS ? { crashPoints: io.env.HUB_CRASHPOINTS } : {}),
     allowUnsafeDurability: flags.allowUnsafeDurability,
+    preparedStatements: flags.preparedStatements,
   }
 }
 
@@ -167,6 +169,10 @@ export function startCommand(io: CliIo, runtime: StartRuntime = processRuntime):
       '--allow-unsafe-durability',
       'start even when the database does not fsync commits (data may be lost on a crash)',
       false,
+    )
+    .option(
+      '--no-prepared-statements',
+      'send every PostgreSQL statement unnamed (for poolers that cannot keep prepared statements, such as PgBouncer before 1.21 in transaction mode)',
     )
     .action(async (flags: StartFlags) => {
       const options = toHubStartOptions(flags, io)

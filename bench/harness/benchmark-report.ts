@@ -31,7 +31,16 @@ export function targetVerdict(
   return targetsOf(figure)
     .map((target) => {
       const wanted = targetValue(target, byKey)
-      if (wanted === null || wanted === 0) return `${target.text}: not measured in this run`
+      if (wanted === null) return `${target.text}: not measured in this run`
+      if (wanted === 0) {
+        // An absolute zero ("0 duplicates") is a target like any other; a multiple of a figure
+        // that measured 0 (a peer that sustained nothing) has no ratio to report.
+        if (target.timesFigure !== undefined) {
+          return `${target.text}: ${target.timesFigure.key} measured 0 in this run, so there is no ratio`
+        }
+        const met = target.op === '>=' ? figure.value >= 0 : figure.value <= 0
+        return `${target.text}: ${met ? 'met' : `**missed** (target 0 ${figure.unit})`}`
+      }
       const met = target.op === '>=' ? figure.value >= wanted : figure.value <= wanted
       const ratio = target.op === '>=' ? figure.value / wanted : wanted / figure.value
       if (met) return `${target.text}: met (${number(ratio)}× the target)`

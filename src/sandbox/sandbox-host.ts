@@ -2,8 +2,17 @@
 
 import { createNetSuiteSimulator } from './netsuite/netsuite-simulator.ts'
 import type { NetSuiteSimulator, NetSuiteSimulatorOptions } from './netsuite/netsuite-simulator.ts'
+import { createSalesforceSimulator } from './salesforce/salesforce-simulator.ts'
+import type {
+  SalesforceSimulator,
+  SalesforceSimulatorOptions,
+} from './salesforce/salesforce-simulator.ts'
+import { createSapSimulator } from './sap/sap-simulator.ts'
+import type { SapSimulator, SapSimulatorOptions } from './sap/sap-simulator.ts'
 import { createShopifySimulator } from './shopify/shopify-simulator.ts'
 import type { ShopifySimulator, ShopifySimulatorOptions } from './shopify/shopify-simulator.ts'
+import { createThreePlSimulator } from './threepl/threepl-simulator.ts'
+import type { ThreePlSimulator, ThreePlSimulatorOptions } from './threepl/threepl-simulator.ts'
 
 export interface SandboxOptions {
   /** Default interface for both simulators (each may override); default 127.0.0.1. */
@@ -13,6 +22,12 @@ export interface SandboxOptions {
   readonly now?: () => number
   readonly shopify?: ShopifySimulatorOptions
   readonly netsuite?: NetSuiteSimulatorOptions
+  /** Starts the SAP S/4HANA simulator too; opt-in, and not in `simulators` until the hub has an SAP connector. */
+  readonly sap?: SapSimulatorOptions
+  /** Starts the 3PL (warehouse) simulator too; opt-in, and not in `simulators` until the hub has a 3PL connector. */
+  readonly threepl?: ThreePlSimulatorOptions
+  /** Starts the Salesforce simulator too; opt-in, and not in `simulators` until the hub has a Salesforce connector. */
+  readonly salesforce?: SalesforceSimulatorOptions
 }
 
 /** What the hub needs to talk to the simulated Shopify shop. */
@@ -43,6 +58,12 @@ export interface Sandbox {
   readonly simulators: readonly SimulatorEndpoint[]
   readonly shopify: ShopifySimulator
   readonly netsuite: NetSuiteSimulator
+  /** Present when `options.sap` was given. */
+  readonly sap?: SapSimulator
+  /** Present when `options.threepl` was given. */
+  readonly threepl?: ThreePlSimulator
+  /** Present when `options.salesforce` was given. */
+  readonly salesforce?: SalesforceSimulator
   /** Stops both; safe to call more than once. */
   stop(): Promise<void>
 }
@@ -56,11 +77,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const shopify = createShopifySimulator({ ...shared, ...options.shopify })
   const netsuite = createNetSuiteSimulator({ ...shared, ...options.netsuite })
+  const sap = options.sap && createSapSimulator({ ...shared, ...options.sap })
+  const threepl = options.threepl && createThreePlSimulator({ ...shared, ...options.threepl })
+  const salesforce =
+    options.salesforce && createSalesforceSimulator({ ...shared, ...options.salesforce })
   const stop = async (): Promise<void> => {
-    await Promise.all([shopify.stop(), netsuite.stop()])
+    await Promise.all([
+      shopify.stop(),
+      netsuite.stop(),
+      sap?.stop(),
+      threepl?.stop(),
+      salesforce?.stop(),
+    ])
   }
   try {
-    await Promise.all([shopify.start(), netsuite.start()])
+    await Promise.all([
+      shopify.start(),
+      netsuite.start(),
+      sap?.start(),
+      threepl?.start(),
+      salesforce?.start(),
+    ])
   } catch (error) {
     // One port may have been taken: release the other before reporting.
     await stop()
@@ -88,6 +125,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ],
     shopify,
     netsuite,
+    ...(sap ? { sap } : {}),
+    ...(threepl ? { threepl } : {}),
+    ...(salesforce ? { salesforce } : {}),
     stop,
   }
 }

@@ -1,8 +1,12 @@
 /** @module test/bench/benchmark-report — the generated table: ratios to same-run baselines,
  * target verdicts, and the hand-written findings carried into docs/benchmarks.md. */
 import { describe, expect, it } from 'vitest'
-import type { BenchRun } from '../../bench/harness/bench-contract.ts'
-import { findingsSection, renderBenchmarkReport } from '../../bench/harness/benchmark-report.ts'
+import type { BenchFigure, BenchRun, BenchTarget } from '../../bench/harness/bench-contract.ts'
+import {
+  findingsSection,
+  renderBenchmarkReport,
+  targetVerdict,
+} from '../../bench/harness/benchmark-report.ts'
 
 const run: BenchRun = {
   startedAt: '2026-11-28T04:00:00.000Z',
@@ -87,5 +91,37 @@ describe('benchmark report', () => {
     )
     expect(report).not.toContain('not carried')
     expect(findingsSection('# no findings here')).toBeUndefined()
+  })
+})
+
+describe('targets against zero', () => {
+  const figure = (value: number, target: BenchTarget): BenchFigure => ({
+    key: 'x',
+    label: 'x',
+    value,
+    unit: 'count',
+    target,
+  })
+  const peer: BenchFigure = { key: 'peer.rate', label: 'peer', value: 0, unit: '/s' }
+  const byKey = new Map([[peer.key, peer]])
+
+  it('judges an absolute zero target ("0 duplicates") instead of calling it unmeasured', () => {
+    const none: BenchTarget = { op: '<=', value: 0, text: 'exactly once' }
+    expect(targetVerdict(figure(0, none), byKey)).toBe('exactly once: met')
+    expect(targetVerdict(figure(3, none), byKey)).toBe('exactly once: **missed** (target 0 count)')
+  })
+
+  it('reports no ratio when the figure a target multiplies measured 0', () => {
+    const times: BenchTarget = {
+      op: '>=',
+      timesFigure: { key: 'peer.rate', times: 20 },
+      text: '≥ 20× the peer',
+    }
+    expect(targetVerdict(figure(50, times), byKey)).toBe(
+      '≥ 20× the peer: peer.rate measured 0 in this run, so there is no ratio',
+    )
+    expect(targetVerdict(figure(50, times), new Map())).toBe(
+      '≥ 20× the peer: not measured in this run',
+    )
   })
 })

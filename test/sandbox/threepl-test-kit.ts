@@ -1,6 +1,7 @@
 /** @module test/sandbox/threepl-test-kit — helpers for the 3PL simulator tests: a started simulator, an API client with its key, a webhook receiver that can answer with headers. */
 
 import { createServer } from 'node:http'
+import { expect } from 'vitest'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createThreePlSimulator } from '../../src/sandbox/threepl/threepl-simulator.ts'
@@ -136,3 +137,37 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+/** Retries fast enough for a test: 50, 100, 200, 400 ms. */
+export const FAST_RETRIES = [50, 100, 200, 400]
+
+/** A receiver and a 3PL simulator subscribed to it, retrying on FAST_RETRIES. */
+export async function startWebhookEstate(
+  cleanups: (() => Promise<void>)[],
+  answer: (n: number, hook: Hook) => HookAnswer = () => ({ status: 204 }),
+  options: ThreePlSimulatorOptions = {},
+): Promise<{ sim: ThreePlSimulator; hook: HookReceiver }> {
+  const hook = await startHookReceiver(answer, cleanups)
+  const sim = await startThreePl(
+    {
+      webhookRetryScheduleMs: FAST_RETRIES,
+      webhookSubscribers: [{ url: hook.url }],
+      ...options,
+    },
+    cleanups,
+  )
+  return { sim, hook }
+}
+
+/** Creates a fulfillment order for `reference` and ships it (a shipment.confirmed event). */
+export async function shipOne(sim: ThreePlSimulator, reference: string): Promise<string> {
+  const created = await apiClient(sim).call('POST', '/v1/fulfillment_orders', orderBody(reference))
+  const { id } = (await created.json()) as { id: string }
+  const shipped = sim.shipOrder(id, { carrier: 'UPS', trackingNumber: `1Z${reference}` })
+  expect(shipped.ok).toBe(true)
+  return id
+}
+
+/** A correction of SKU-7 at WH-WEST (an inventory.adjusted event). */
+export const adjustSku7 = (sim: ThreePlSimulator, delta: number) =>
+  sim.adjustInventory({ sku: 'SKU-7', warehouse: 'WH-WEST', reason: 'correction', delta })

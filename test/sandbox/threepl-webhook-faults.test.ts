@@ -6,12 +6,12 @@ import type {
   ThreePlSimulatorOptions,
 } from '../../src/sandbox/threepl/threepl-simulator.ts'
 import {
+  adjustSku7,
   apiClient,
-  orderBody,
+  shipOne,
+  startWebhookEstate,
   payloadOf,
   simPost,
-  startHookReceiver,
-  startThreePl,
 } from './threepl-test-kit.ts'
 import type { Hook, HookAnswer, HookReceiver } from './threepl-test-kit.ts'
 
@@ -20,33 +20,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const FAST = [50, 100, 200, 400]
-
-async function setup(
-  answer: (n: number, hook: Hook) => HookAnswer = () => ({ status: 204 }),
-  options: ThreePlSimulatorOptions = {},
-): Promise<{ sim: ThreePlSimulator; hook: HookReceiver }> {
-  const hook = await startHookReceiver(answer, cleanups)
-  const sim = await startThreePl(
-    {
-      webhookRetryScheduleMs: FAST,
-      webhookSubscribers: [{ url: hook.url }],
-      ...options,
-    },
-    cleanups,
-  )
-  return { sim, hook }
-}
-
-async function shipOne(sim: ThreePlSimulator, reference: string): Promise<string> {
-  const created = await apiClient(sim).call('POST', '/v1/fulfillment_orders', orderBody(reference))
-  const { id } = (await created.json()) as { id: string }
-  const shipped = sim.shipOrder(id, { carrier: 'UPS', trackingNumber: `1Z${reference}` })
-  expect(shipped.ok).toBe(true)
-  return id
-}
-const adjust = (sim: ThreePlSimulator, delta: number) =>
-  sim.adjustInventory({ sku: 'SKU-7', warehouse: 'WH-WEST', reason: 'correction', delta })
+const setup = (
+  answer?: (n: number, hook: Hook) => HookAnswer,
+  options?: ThreePlSimulatorOptions,
+): Promise<{ sim: ThreePlSimulator; hook: HookReceiver }> =>
+  startWebhookEstate(cleanups, answer, options)
+const adjust = adjustSku7
 
 describe('3PL webhook faults', () => {
   it('duplicate: the same message arrives twice after a 2xx', async () => {

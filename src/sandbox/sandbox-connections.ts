@@ -37,3 +37,18 @@ export function netsuiteConnectionFields(sim: NetSuiteEndpointFields): Record<st
     clientSecret: sim.clientSecret,
   }
 }
+
+export interface SapEndpointFields {
+  readonly baseUrl: string
+  readonly username: string
+  readonly password: string
+}
+
+/** Unvalidated config of an SAP connection to this system (S/4HANA Cloud: no `sap-client` needed). */
+export function sapConnectionFields(sim: SapEndpointFields): Record<string, unknown> {
+  return {
+    baseUrl: sim.baseUrl,
+    username: sim.username,
+    password: sim.password,
+  }
+}

@@ -6,20 +6,46 @@ import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { ShopifyConnectionSpec } from '../connectors/shopify/shopify-spec.ts'
 import { NetSuiteConnectionSpec } from '../connectors/netsuite/netsuite-spec.ts'
+import { SapConnectionSpec } from '../connectors/sap/sap-spec.ts'
 import { formatIssuePath } from '../connectors/config-spec.ts'
 
 const connectionName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, e.g. "demo"')
 
-const FlowBinding = z.strictObject({
-  /** Only `shopify-order-to-netsuite` exists so far. */
-  flow: z.literal('shopify-order-to-netsuite', {
-    error: 'unknown flow; available: "shopify-order-to-netsuite"',
-  }),
-  shopifyConnection: connectionName,
-  netsuiteConnection: connectionName,
-})
+/** The ERPs an order flow can be bound to; each is a connection kind under `connections`. */
+export const ERP_SYSTEMS = ['netsuite', 'sap'] as const
+export type ErpSystem = (typeof ERP_SYSTEMS)[number]
+
+const FLOW_NAMES = ['shopify-order-to-erp', 'shopify-order-to-netsuite'] as const
+
+const FlowBinding = z.discriminatedUnion(
+  'flow',
+  [
+    z.strictObject({
+      /** The order flow, written against canonical objects; the ERP is chosen here. */
+      flow: z.literal('shopify-order-to-erp'),
+      /** Runs and metrics show this name; two bindings of the flow need two names. Default: the flow's. */
+      name: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes')
+        .optional(),
+      shopifyConnection: connectionName,
+      erp: z.enum(ERP_SYSTEMS, {
+        error: `expected the ERP the orders go to: ${ERP_SYSTEMS.map((e) => `"${e}"`).join(' or ')}`,
+      }),
+      erpConnection: connectionName,
+    }),
+    z.strictObject({
+      /** The first flow's name, kept for existing configs: the same flow bound to NetSuite. */
+      flow: z.literal('shopify-order-to-netsuite'),
+      shopifyConnection: connectionName,
+      netsuiteConnection: connectionName,
+    }),
+  ],
+  { error: `unknown flow; available: ${FLOW_NAMES.map((f) => `"${f}"`).join(', ')}` },
+)
+export type FlowBinding = z.output<typeof FlowBinding>
 
 export const HubConfigSchema = z.strictObject({
   tenantId: z
@@ -31,8 +57,9 @@ export const HubConfigSchema = z.strictObject({
       /** Keyed by connection name: webhooks arrive at `/webhooks/shopify/<name>`. */
       shopify: z.record(connectionName, ShopifyConnectionSpec).default({}),
       netsuite: z.record(connectionName, NetSuiteConnectionSpec).default({}),
+      sap: z.record(connectionName, SapConnectionSpec).default({}),
     })
-    .default({ shopify: {}, netsuite: {} }),
+    .default({ shopify: {}, netsuite: {}, sap: {} }),
   flows: z.array(FlowBinding).default([]),
   engine: z
     .strictObject({
@@ -111,18 +138,29 @@ export async function loadHubConfig(path: string | undefined): Promise<HubConfig
 
 function checkReferences(config: HubConfig, source: string): HubConfig {
   const problems: string[] = []
-  const shopify = new Set(Object.keys(config.connections.shopify))
-  const netsuite = new Set(Object.keys(config.connections.netsuite))
+  const known = (kind: 'shopify' | ErpSystem) => Object.keys(config.connections[kind])
+  const check = (path: string, kind: 'shopify' | ErpSystem, label: string, name: string) => {
+    if (known(kind).includes(name)) return
+    problems.push(
+      `  - ${path}: no ${label} connection named "${name}"; known: ${known(kind).join(', ') || '(none)'} (define it under connections.${kind})`,
+    )
+  }
+  const named = new Map<string, number>()
   for (const [i, binding] of config.flows.entries()) {
-    if (!shopify.has(binding.shopifyConnection)) {
+    const name =
+      binding.flow === 'shopify-order-to-erp' ? (binding.name ?? binding.flow) : binding.flow
+    const first = named.get(name)
+    if (first !== undefined) {
       problems.push(
-        `  - flows[${i}].shopifyConnection: no Shopify connection named "${binding.shopifyConnection}"; known: ${[...shopify].join(', ') || '(none)'}`,
+        `  - flows[${i}].name: flows[${first}] already runs as "${name}"; give this binding its own \`name\`, e.g. "${name}-2"`,
       )
-    }
-    if (!netsuite.has(binding.netsuiteConnection)) {
-      problems.push(
-        `  - flows[${i}].netsuiteConnection: no NetSuite connection named "${binding.netsuiteConnection}"; known: ${[...netsuite].join(', ') || '(none)'}`,
-      )
+    } else named.set(name, i)
+    check(`flows[${i}].shopifyConnection`, 'shopify', 'Shopify', binding.shopifyConnection)
+    if (binding.flow === 'shopify-order-to-netsuite') {
+      check(`flows[${i}].netsuiteConnection`, 'netsuite', 'NetSuite', binding.netsuiteConnection)
+    } else {
+      const label = binding.erp === 'sap' ? 'SAP' : 'NetSuite'
+      check(`flows[${i}].erpConnection`, binding.erp, label, binding.erpConnection)
     }
   }
   if (problems.length > 0) {

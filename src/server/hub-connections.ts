@@ -7,6 +7,7 @@ import {
   parseShopifyConnectionConfig,
   type ShopifyConnectionConfig,
 } from '../connectors/shopify/shopify-spec.ts'
+import type { SapConnectionConfig } from '../connectors/sap/sap-spec.ts'
 import type { Sandbox } from '../sandbox/sandbox-host.ts'
 import {
   netsuiteConnectionFields,
@@ -19,6 +20,7 @@ export const SANDBOX_CONNECTION = 'demo'
 export interface ResolvedConnections {
   shopify: Map<string, ShopifyConnectionConfig>
   netsuite: Map<string, NetSuiteConnectionConfig>
+  sap: Map<string, SapConnectionConfig>
   flows: HubConfig['flows']
 }
 
@@ -32,6 +34,7 @@ export function resolveConnections(
 ): ResolvedConnections {
   const shopify = new Map(Object.entries(config.connections.shopify))
   const netsuite = new Map(Object.entries(config.connections.netsuite))
+  const sap = new Map(Object.entries(config.connections.sap))
   let flows = config.flows
   if (sandbox !== undefined) {
     for (const sim of sandbox.simulators) {
@@ -55,5 +58,5 @@ export function resolveConnections(
       ]
     }
   }
-  return { shopify, netsuite, flows }
+  return { shopify, netsuite, sap, flows }
 }

@@ -1,8 +1,18 @@
 /** @module server/hub-flows — flows bound to connections, and the targets they govern. */
 import type { Clock } from '../clock/clock.ts'
 import { NetSuiteClient } from '../connectors/netsuite/netsuite-client.ts'
+import { netsuiteConnectorSpec } from '../connectors/netsuite/netsuite-connector-spec.ts'
+import { SapClient } from '../connectors/sap/sap-client.ts'
+import { sapConnectorSpec } from '../connectors/sap/sap-connector-spec.ts'
 import type { FlowDefinition } from '../engine/flow-definition.ts'
-import { createShopifyOrderToNetSuiteFlow } from '../flows/order-to-erp/shopify-order-to-netsuite-flow.ts'
+import type { ErpOrderPort } from '../flows/order-to-erp/erp-order-port.ts'
+import { createNetSuiteOrderPort } from '../flows/order-to-erp/netsuite-order-port.ts'
+import {
+  createOrderToErpFlow,
+  SHOPIFY_ORDER_TO_ERP,
+} from '../flows/order-to-erp/order-to-erp-flow.ts'
+import { createSapOrderPort } from '../flows/order-to-erp/sap-order-port.ts'
+import { SHOPIFY_ORDER_TO_NETSUITE } from '../flows/order-to-erp/shopify-order-to-netsuite-flow.ts'
 import type { ResolvedConnections } from './hub-connections.ts'
 
 export interface GovernedTarget {
@@ -13,26 +23,24 @@ export interface GovernedTarget {
   configured: { concurrency?: number; deliveriesPerSecond?: number }
 }
 
-export function buildFlows(
-  connections: ResolvedConnections,
-  clock: Clock,
-): { flows: FlowDefinition[]; targets: GovernedTarget[] } {
-  const clients = new Map<string, NetSuiteClient>()
+/** Builds each ERP connection's port once: every flow calling one account shares its client, token and governor. */
+function erpPorts(connections: ResolvedConnections, clock: Clock) {
+  const ports = new Map<string, ErpOrderPort>()
   const targets = new Map<string, GovernedTarget>()
-  const netsuiteClient = (name: string): { client: NetSuiteClient; target: string } => {
+
+  const netsuite = (name: string): ErpOrderPort => {
     const config = connections.netsuite.get(name)
     if (config === undefined) throw new Error(`no NetSuite connection named "${name}"`)
-    // One client (and one token) per account: every flow calling it shares the governor.
-    const target = `netsuite:${config.accountId}`
-    let client = clients.get(target)
-    if (client === undefined) {
-      const created = new NetSuiteClient(config, { clock })
-      client = created
-      clients.set(target, created)
+    const target = netsuiteConnectorSpec.governance(config).target
+    let port = ports.get(target)
+    if (port === undefined) {
+      const client = new NetSuiteClient(config, { clock })
+      port = createNetSuiteOrderPort({ client, target })
+      ports.set(target, port)
       targets.set(target, {
         key: target,
         concurrencyLimit: async () =>
-          (await created.getGovernanceLimits()).effectiveConcurrencyLimit,
+          (await client.getGovernanceLimits()).effectiveConcurrencyLimit,
         configured: {
           ...(config.concurrencyLimit === undefined
             ? {}
@@ -43,13 +51,52 @@ export function buildFlows(
         },
       })
     }
-    return { client, target }
+    return port
   }
-  const flows = connections.flows.map((binding) => {
-    const { client, target } = netsuiteClient(binding.netsuiteConnection)
-    return createShopifyOrderToNetSuiteFlow({ netsuite: client, netsuiteTarget: target })
-  })
+
+  const sap = (name: string): ErpOrderPort => {
+    const config = connections.sap.get(name)
+    if (config === undefined) throw new Error(`no SAP connection named "${name}"`)
+    const governance = sapConnectorSpec.governance(config)
+    let port = ports.get(governance.target)
+    if (port === undefined) {
+      port = createSapOrderPort(new SapClient(config, { clock }), config)
+      ports.set(governance.target, port)
+      // SAP publishes no account limit to read: the connection's own caps govern it.
+      targets.set(governance.target, {
+        key: governance.target,
+        concurrencyLimit: () => Promise.resolve(undefined),
+        configured: {
+          concurrency: governance.concurrency,
+          ...(governance.rate === undefined
+            ? {}
+            : { deliveriesPerSecond: governance.rate.perSecond }),
+        },
+      })
+    }
+    return port
+  }
+
+  return { netsuite, sap, targets }
+}
+
+export function buildFlows(
+  connections: ResolvedConnections,
+  clock: Clock,
+): { flows: FlowDefinition[]; targets: GovernedTarget[] } {
+  const ports = erpPorts(connections, clock)
+  const flows = connections.flows.map((binding) =>
+    binding.flow === 'shopify-order-to-netsuite'
+      ? createOrderToErpFlow({
+          name: SHOPIFY_ORDER_TO_NETSUITE,
+          erp: ports.netsuite(binding.netsuiteConnection),
+        })
+      : createOrderToErpFlow({
+          name: binding.name ?? SHOPIFY_ORDER_TO_ERP,
+          erp: ports[binding.erp](binding.erpConnection),
+        }),
+  )
   // Two bindings of the same flow would be two flows with one name: the first wins.
   const unique = [...new Map(flows.map((f) => [f.name, f])).values()]
-  return { flows: unique, targets: [...targets.values()] }
+  return { flows: unique, targets: [...ports.targets.values()] }
 }

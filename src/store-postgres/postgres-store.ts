@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../store-sql/database-schema.ts'
 import { createSqlStore } from '../store-sql/sql-store.ts'
+import { createAdvisoryCredentialLock } from './advisory-credential-lock.ts'
 import { PreparedStatementClient } from './prepared-statement-client.ts'
 import type { Store } from '../store/store-contract.ts'
 
@@ -79,5 +80,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     client.on('error', () => undefined)
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return createSqlStore({ driver: 'postgres', db, schema })
+  return createSqlStore({
+    driver: 'postgres',
+    db,
+    schema,
+    credentialLock: createAdvisoryCredentialLock({ connectionString: options.connectionString }),
+  })
 }

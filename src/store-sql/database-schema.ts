@@ -106,6 +106,16 @@ export interface EntityVersionsTable {
   updated_at: Int8
 }
 
+/** 0005: the sealed shared copy of a connector credential's access token. */
+export interface CredentialTokensTable {
+  tenant_id: string
+  credential_key: string
+  sealed: string
+  expires_at: Int8
+  version: Int8
+  updated_at: Int8
+}
+
 export interface SynclineMigrationsTable {
   version: number
   name: string
@@ -121,6 +131,7 @@ export interface Database {
   sync_ledger: SyncLedgerTable
   entity_versions: EntityVersionsTable
   audit_log: AuditLogTable
+  credential_tokens: CredentialTokensTable
   syncline_migrations: SynclineMigrationsTable
 }
 

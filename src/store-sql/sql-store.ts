@@ -12,6 +12,9 @@ import { entityVersionGet } from './queries/entity-version-query.ts'
 import { databaseTime } from './queries/database-time-query.ts'
 import { deadLetterList } from './queries/dead-letter-list-query.ts'
 import { createInboxGroupCommit } from './inbox-group-commit.ts'
+import { KeyedMutex, runUnderCredentialLock, type CrossProcessLock } from './credential-lock.ts'
+import { credentialTokenGet } from './queries/credential-token-get-query.ts'
+import { credentialTokenPut } from './queries/credential-token-put-query.ts'
 import { inboxIngestBatch } from './queries/inbox-ingest-query.ts'
 import { runClaim } from './queries/run-claim-query.ts'
 import { runComplete } from './queries/run-complete-query.ts'
@@ -42,6 +45,11 @@ export interface SqlStoreOptions {
    * worker. Default 4; 1 for a single-connection database.
    */
   ingestConcurrency?: number
+  /**
+   * The cross-process half of the credential refresh lock, for a database other processes share.
+   * Without it the lock is in-process only, which is whole for a database one process owns.
+   */
+  credentialLock?: CrossProcessLock
 }
 
 /**
@@ -69,6 +77,8 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     operation: string,
     work: (trx: Kysely<Database>) => Promise<T>,
   ): Promise<T> => withStoreRetry(operation, () => db.transaction().execute(work))
+
+  const credentialLocks = new KeyedMutex()
 
   const inbox = createInboxGroupCommit({
     commit: (batch) => withStoreRetry('inboxIngest', () => inboxIngestBatch(db, batch)),
@@ -105,6 +115,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       if (closed) return
       closed = true
       try {
+        await options.credentialLock?.close()
         await db.destroy()
       } finally {
         await options.onClose?.()
@@ -197,5 +208,22 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       statement('entityVersionGet', (conn) => entityVersionGet(conn, params)),
 
     statsGet: (params) => statement('statsGet', (conn) => statsGet(conn, params)),
+
+    credentialTokenGet: (params) =>
+      statement('credentialTokenGet', (conn) => credentialTokenGet(conn, params)),
+    credentialTokenPut: (params) =>
+      statement('credentialTokenPut', (conn) => credentialTokenPut(conn, params)),
+    credentialTokenLock: (params, work) =>
+      runUnderCredentialLock(
+        {
+          // The schema is part of the key: hubs on other schemas of the database never contend.
+          lockKey: JSON.stringify([options.schema, params.tenantId, params.credentialKey]),
+          waitMs: params.waitMs,
+          holdMs: params.holdMs,
+          local: credentialLocks,
+          crossProcess: options.credentialLock,
+        },
+        work,
+      ),
   }
 }

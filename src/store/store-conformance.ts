@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe } from 'vitest'
 import { describeClaims } from './store-conformance-claims.ts'
 import { describeCompensation } from './store-conformance-compensation.ts'
+import { describeCredentials } from './store-conformance-credentials.ts'
 import { describeEntityVersions } from './store-conformance-entity-versions.ts'
 import type { ConformanceContext, MakeStore, StoreHandle } from './store-conformance-fixtures.ts'
 import { describeIngest } from './store-conformance-ingest.ts'
@@ -52,5 +53,6 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
     describeQueries(ctx)
     describeReplays(ctx)
     describeCompensation(ctx)
+    describeCredentials(ctx)
   })
 }

@@ -245,6 +245,60 @@ export interface Store {
   entityVersionGet(params: EntityVersionKey & { tenantId: string }): Promise<number | null>
 
   statsGet(params: { tenantId: string; now: number }): Promise<StoreStats>
+
+  /**
+   * The shared copy of a connector credential's access token, or null when none was written. Hubs
+   * sharing the database read it before asking the vendor for a token of their own.
+   */
+  credentialTokenGet(params: CredentialTokenKey): Promise<CredentialTokenRecord | null>
+  /**
+   * Writes the copy only if the stored version is still `expectedVersion` (null: no copy yet), and
+   * returns the new version; null (nothing written) when another writer got there first. The
+   * fence makes a writer that lost its refresh lock (hold timeout, dropped connection) harmless.
+   */
+  credentialTokenPut(params: CredentialTokenPutParams): Promise<number | null>
+  /**
+   * Runs `work` holding the credential's refresh lock: no other holder of the same (tenant, key),
+   * in this process or another on the same database, holds it at the same time. Rejects with
+   * `CredentialLockTimeoutError` after `waitMs` without the lock, and after `holdMs` with it (the
+   * lock is then released and `work`'s signal aborted, whatever `work` still does). The lock is
+   * always released when `work` settles, also when it throws.
+   */
+  credentialTokenLock<T>(
+    params: CredentialTokenLockParams,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T>
+}
+
+/** One connector credential of a tenant, e.g. `netsuite/erp-main`. */
+export interface CredentialTokenKey {
+  tenantId: string
+  credentialKey: string
+}
+
+export interface CredentialTokenRecord {
+  /** The token sealed by the connector (authenticated encryption); the store never sees it in clear. */
+  sealed: string
+  /** Epoch ms after which no hub hands the token out (the connector's refresh time). */
+  expiresAt: number
+  /** 1 for the first copy, +1 for every write. */
+  version: number
+  updatedAt: number
+}
+
+export interface CredentialTokenPutParams extends CredentialTokenKey {
+  sealed: string
+  expiresAt: number
+  now: number
+  /** The version read before the refresh, or null when there was no copy. */
+  expectedVersion: number | null
+}
+
+export interface CredentialTokenLockParams extends CredentialTokenKey {
+  /** Longest wait for the lock. Longer than `holdMs`, so a waiter outlasts a hung holder. */
+  waitMs: number
+  /** Longest hold: a refresh that hangs cannot block the other hubs for longer. */
+  holdMs: number
 }
 
 /** The store cannot be reached or refused the work for an infrastructure reason (not a bug). */
@@ -262,5 +316,15 @@ export class StoreLockedError extends Error {
     super(message)
     this.name = 'StoreLockedError'
     this.holderPid = holderPid
+  }
+}
+
+/** A credential's refresh lock was not obtained within its wait, or was held past its limit. */
+export class CredentialLockTimeoutError extends Error {
+  readonly phase: 'wait' | 'hold'
+  constructor(message: string, phase: 'wait' | 'hold', options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'CredentialLockTimeoutError'
+    this.phase = phase
   }
 }

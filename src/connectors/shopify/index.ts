@@ -1,4 +1,4 @@
-/** @module connectors/shopify — Shopify: connection spec, webhook verification and headers, lossless JSON, mapping, Admin REST client. */
+/** @module connectors/shopify — Shopify: connection spec, webhook verification and headers, lossless JSON, mapping, Admin REST and GraphQL clients, fulfillments, inventory, the connector spec. */
 export {
   DEFAULT_ROTATION_WINDOW_MS,
   DEFAULT_STALE_AFTER_MS,
@@ -54,3 +54,35 @@ export type {
   ShopifyRecord,
   ShopifyWebhookSubscription,
 } from './shopify-admin-client.ts'
+export { ShopifyRest } from './shopify-rest.ts'
+export type { ShopifyCallOptions, ShopifyRestOptions } from './shopify-rest.ts'
+export { ShopifyGraphqlClient } from './shopify-graphql-client.ts'
+export type { ShopifyGraphqlOptions, ShopifyGraphqlResult } from './shopify-graphql-client.ts'
+export {
+  SHOPIFY_GRAPHQL_DEFAULT_RETRY_AFTER_MS,
+  SHOPIFY_GRAPHQL_RULES,
+  classifyShopifyGraphql,
+  queryCostOf,
+  userErrorsOf,
+  waitForPointsMs,
+} from './shopify-graphql-errors.ts'
+export type { ShopifyQueryCost, ShopifyThrottleStatus } from './shopify-graphql-errors.ts'
+export {
+  ShopifyFulfillmentClient,
+  fulfillmentMatchKey,
+  planFulfillment,
+} from './shopify-fulfillment-client.ts'
+export type {
+  ShopifyFulfillmentInput,
+  ShopifyFulfillmentLine,
+  ShopifyFulfillmentWrite,
+} from './shopify-fulfillment-client.ts'
+export { ShopifyInventoryClient, inventoryUserErrors } from './shopify-inventory-client.ts'
+export type {
+  ShopifyLevelKey,
+  ShopifySetAvailableInput,
+  ShopifySetAvailableResult,
+} from './shopify-inventory-client.ts'
+export { SHOPIFY_ERROR_TABLE } from './shopify-error-table.ts'
+export type { ShopifyErrorRow } from './shopify-error-table.ts'
+export { shopifyConnectorSpec } from './shopify-connector-spec.ts'

@@ -1,22 +1,11 @@
 /** @module connectors/shopify/shopify-admin-client — a small Admin REST client: orders, customers, webhook subscriptions. */
-import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
-import { HubError } from '../../errors/hub-error.ts'
-import { HttpTransportError, headerValue, httpExchange } from '../wire/http-exchange.ts'
-import type { HttpExchangeResponse, HttpHeaders, HttpMethod } from '../wire/http-exchange.ts'
-import { classifyShopifyNetworkError, classifyShopifyResponse } from './shopify-error-classifier.ts'
-import type { ShopifyCallContext } from './shopify-error-classifier.ts'
-import { parseShopifyJson, SHOPIFY_ADMIN_JSON_MAX_VALUES } from './shopify-json.ts'
+import { headerValue } from '../wire/http-exchange.ts'
+import { member, numericId, records, ShopifyRest } from './shopify-rest.ts'
+import type { ShopifyCallLimit, ShopifyRecord } from './shopify-rest.ts'
 import type { ShopifyConnectionConfig } from './shopify-spec.ts'
 
-/** A Shopify resource as parsed by `parseShopifyJson`: ids are exact strings. */
-export type ShopifyRecord = Record<string, unknown>
-
-/** `X-Shopify-Shop-Api-Call-Limit: 32/40`: the leaky bucket's fill level after the call. */
-export interface ShopifyCallLimit {
-  used: number
-  max: number
-}
+export type { ShopifyCallLimit, ShopifyRecord } from './shopify-rest.ts'
 
 export interface ShopifyPage {
   items: ShopifyRecord[]
@@ -50,33 +39,22 @@ export interface ShopifyAdminClientOptions {
   clock?: Clock
 }
 
-interface CallOptions {
-  query?: Record<string, string | undefined>
-  body?: unknown
-  signal?: AbortSignal | undefined
-  /** A 404 is an answer ("no such record"), not an error. */
-  notFoundIsNull?: boolean
-}
-
 export class ShopifyAdminClient {
-  readonly #config: ShopifyConnectionConfig
-  readonly #clock: Clock
-  #lastCallLimit: ShopifyCallLimit | undefined
-  #lastServedApiVersion: string | undefined
+  /** The REST core, shared with the fulfillment and inventory clients of the same connection. */
+  readonly rest: ShopifyRest
 
   constructor(config: ShopifyConnectionConfig, options: ShopifyAdminClientOptions = {}) {
-    this.#config = config
-    this.#clock = options.clock ?? systemClock
+    this.rest = new ShopifyRest(config, options)
   }
 
   /** The bucket level reported by the latest response; lets a governor slow down before a 429. */
   get lastCallLimit(): ShopifyCallLimit | undefined {
-    return this.#lastCallLimit
+    return this.rest.lastCallLimit
   }
 
   /** The version Shopify actually served; differs from the configured one after a fall-forward. */
   get lastServedApiVersion(): string | undefined {
-    return this.#lastServedApiVersion
+    return this.rest.lastServedApiVersion
   }
 
   async listOrders(query: ShopifyListOrdersQuery = {}, signal?: AbortSignal): Promise<ShopifyPage> {
@@ -89,7 +67,7 @@ export class ShopifyAdminClient {
   }
 
   async getOrder(id: string, signal?: AbortSignal): Promise<ShopifyRecord | null> {
-    const body = await this.#call('GET', `orders/${numericId(id, 'order')}.json`, {
+    const body = await this.rest.call('GET', `orders/${numericId(id, 'order')}.json`, {
       signal,
       notFoundIsNull: true,
     })
@@ -98,7 +76,7 @@ export class ShopifyAdminClient {
 
   /** Creates an order (`{ line_items, customer, … }` in Shopify's REST shape). Not idempotent. */
   async createOrder(order: ShopifyRecord, signal?: AbortSignal): Promise<ShopifyRecord> {
-    const body = await this.#call('POST', 'orders.json', { body: { order }, signal })
+    const body = await this.rest.call('POST', 'orders.json', { body: { order }, signal })
     return member(body, 'order', 'POST order')
   }
 
@@ -109,7 +87,7 @@ export class ShopifyAdminClient {
 
   async getCustomer(id: string, signal?: AbortSignal): Promise<ShopifyRecord | null> {
     const path = `customers/${numericId(id, 'customer')}.json`
-    const body = await this.#call('GET', path, { signal, notFoundIsNull: true })
+    const body = await this.rest.call('GET', path, { signal, notFoundIsNull: true })
     return body === null ? null : member(body, 'customer', 'GET customer')
   }
 
@@ -119,7 +97,7 @@ export class ShopifyAdminClient {
     signal?: AbortSignal,
   ): Promise<ShopifyRecord> {
     const webhook = { format: 'json', ...subscription }
-    const body = await this.#call('POST', 'webhooks.json', { body: { webhook }, signal })
+    const body = await this.rest.call('POST', 'webhooks.json', { body: { webhook }, signal })
     return member(body, 'webhook', 'POST webhook')
   }
 
@@ -129,7 +107,7 @@ export class ShopifyAdminClient {
 
   /** Returns false when the subscription was already gone, so re-running a cleanup is harmless. */
   async deleteWebhook(id: string, signal?: AbortSignal): Promise<boolean> {
-    const body = await this.#call('DELETE', `webhooks/${numericId(id, 'webhook')}.json`, {
+    const body = await this.rest.call('DELETE', `webhooks/${numericId(id, 'webhook')}.json`, {
       signal,
       notFoundIsNull: true,
     })
@@ -146,7 +124,7 @@ export class ShopifyAdminClient {
     const params =
       query.pageInfo === undefined ? { ...filters, limit } : { page_info: query.pageInfo, limit }
     let nextPageInfo: string | undefined
-    const body = await this.#call(
+    const body = await this.rest.call(
       'GET',
       `${resource}.json`,
       { query: params, signal },
@@ -154,98 +132,9 @@ export class ShopifyAdminClient {
         nextPageInfo = nextPageCursor(headerValue(headers, 'link'))
       },
     )
-    const items = body === null ? undefined : body[resource]
-    if (!Array.isArray(items) || !items.every(isRecord)) {
-      throw HubError.retryable(`Shopify GET ${resource} returned no "${resource}" array`, {
-        code: 'MALFORMED_BODY',
-      })
-    }
-    return { items, nextPageInfo, callLimit: this.#lastCallLimit }
+    const items = records(body, resource, `GET ${resource}`)
+    return { items, nextPageInfo, callLimit: this.rest.lastCallLimit }
   }
-
-  async #call(
-    method: HttpMethod,
-    path: string,
-    options: CallOptions,
-    onHeaders?: (headers: HttpHeaders) => void,
-  ): Promise<ShopifyRecord | null> {
-    const url = new URL(`${this.#config.adminBaseUrl}/admin/api/${this.#config.apiVersion}/${path}`)
-    for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, value)
-    }
-    const context: ShopifyCallContext = {
-      label: `${method} /${path}`,
-      idempotent: method !== 'POST',
-      nowMs: this.#clock.now(),
-    }
-    let response: HttpExchangeResponse
-    try {
-      response = await httpExchange({
-        method,
-        url: url.toString(),
-        headers: {
-          accept: 'application/json',
-          'x-shopify-access-token': this.#config.accessToken.reveal(),
-          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-        timeoutMs: this.#config.requestTimeoutMs,
-        signal: options.signal,
-      })
-    } catch (error) {
-      if (error instanceof HttpTransportError) throw classifyShopifyNetworkError(error, context)
-      throw error
-    }
-    this.#observe(response.headers)
-    if (response.status === 404 && options.notFoundIsNull === true) return null
-    if (response.status < 200 || response.status > 299) {
-      throw classifyShopifyResponse(response, context)
-    }
-    onHeaders?.(response.headers)
-    return parseSuccessBody(response, context)
-  }
-
-  #observe(headers: HttpHeaders): void {
-    const limit = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(
-      headerValue(headers, 'x-shopify-shop-api-call-limit') ?? '',
-    )
-    if (limit) this.#lastCallLimit = { used: Number(limit[1]), max: Number(limit[2]) }
-    const served = headerValue(headers, 'x-shopify-api-version')
-    if (served !== undefined) this.#lastServedApiVersion = served
-  }
-}
-
-function parseSuccessBody(
-  response: HttpExchangeResponse,
-  context: ShopifyCallContext,
-): ShopifyRecord {
-  // DELETE answers `{}` or nothing; either way it succeeded.
-  if (response.body.trim() === '') return {}
-  try {
-    const parsed = parseShopifyJson(
-      response.body,
-      `Shopify ${context.label} response`,
-      SHOPIFY_ADMIN_JSON_MAX_VALUES,
-    )
-    if (isRecord(parsed)) return parsed
-    throw new TypeError('the body is not a JSON object')
-  } catch (error) {
-    const message = `Shopify ${context.label} returned ${response.status} with an unreadable body`
-    // A create that answered 2xx happened; only its echo is lost, so the caller must read before retrying.
-    if (!context.idempotent) {
-      throw HubError.unknownOutcome(message, { cause: error, status: response.status })
-    }
-    throw HubError.retryable(message, { cause: error, status: response.status })
-  }
-}
-
-function member(body: ShopifyRecord | null, key: string, label: string): ShopifyRecord {
-  const value = body?.[key]
-  if (isRecord(value)) return value
-  const message = `Shopify ${label} returned no "${key}" object`
-  // After a 2xx to a create, the record exists but we cannot see it: the caller must read before retrying.
-  if (label.startsWith('POST ')) throw HubError.unknownOutcome(message, { code: 'MALFORMED_BODY' })
-  throw HubError.retryable(message, { code: 'MALFORMED_BODY' })
 }
 
 /** `Link: <https://…?page_info=abc&limit=50>; rel="next", <…>; rel="previous"` → `abc`. */
@@ -257,19 +146,4 @@ function nextPageCursor(link: string | undefined): string | undefined {
     return new URL(match[1]).searchParams.get('page_info') ?? undefined
   }
   return undefined
-}
-
-/** Ids go into the URL path, so only Shopify's numeric ids are accepted (no `../`, no gid://). */
-function numericId(id: string, what: string): string {
-  if (/^\d{1,20}$/.test(id)) return id
-  throw HubError.validation(
-    `a Shopify ${what} id must be numeric, got ${JSON.stringify(id.slice(0, 64))}`,
-    {
-      code: 'INVALID_ID',
-    },
-  )
-}
-
-function isRecord(value: unknown): value is ShopifyRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -25,6 +25,12 @@ const FIRST_INTERNAL_ID = 1000
 export class NetSuiteRecordStore {
   readonly #now: () => number
   #records = new Map<RecordType, Map<string, StoredRecord>>()
+  /**
+   * `type` → external id → internal id. A scan of every record per `eid:` lookup made each request
+   * cost grow with the account (the 100,000-order drain benchmark slowed to a crawl); NetSuite's
+   * external id is unique per record type, so a map answers it.
+   */
+  #byExternalId = new Map<RecordType, Map<string, string>>()
   #nextId = FIRST_INTERNAL_ID
   #nextTranId = 1
 
@@ -40,10 +46,8 @@ export class NetSuiteRecordStore {
   }
 
   byExternalId(type: RecordType, externalId: string): StoredRecord | undefined {
-    for (const record of this.#table(type).values()) {
-      if (record.externalId === externalId) return record
-    }
-    return undefined
+    const id = this.#externalIds(type).get(externalId)
+    return id === undefined ? undefined : this.#table(type).get(id)
   }
 
   /** Resolves a `{id}` or `{externalId}` reference to a stored record, or undefined. */
@@ -74,6 +78,7 @@ export class NetSuiteRecordStore {
       lastModifiedDate: at,
     }
     this.#table(type).set(id, record)
+    if (externalId !== null) this.#externalIds(type).set(externalId, id)
     return record
   }
 
@@ -91,7 +96,9 @@ export class NetSuiteRecordStore {
 
   remove(type: RecordType, ref: string): boolean {
     const found = this.find(type, ref)
-    return found ? this.#table(type).delete(found.id) : false
+    if (found === undefined) return false
+    if (found.externalId !== null) this.#externalIds(type).delete(found.externalId)
+    return this.#table(type).delete(found.id)
   }
 
   list(type: RecordType): StoredRecord[] {
@@ -101,6 +108,7 @@ export class NetSuiteRecordStore {
   /** Everything back to the seed: the catalogue only, ids restarting. */
   reset(): void {
     this.#records = new Map(RECORD_TYPES.map((t) => [t, new Map<string, StoredRecord>()]))
+    this.#byExternalId = new Map(RECORD_TYPES.map((t) => [t, new Map<string, string>()]))
     this.#nextId = FIRST_INTERNAL_ID
     this.#nextTranId = 1
     SEED_SKUS.forEach((sku, i) => {
@@ -111,6 +119,15 @@ export class NetSuiteRecordStore {
         isInactive: false,
       })
     })
+  }
+
+  #externalIds(type: RecordType): Map<string, string> {
+    let index = this.#byExternalId.get(type)
+    if (!index) {
+      index = new Map()
+      this.#byExternalId.set(type, index)
+    }
+    return index
   }
 
   #table(type: RecordType): Map<string, StoredRecord> {

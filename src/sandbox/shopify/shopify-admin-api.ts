@@ -4,9 +4,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 import type { BusinessKey, EffectsLedger } from '../kit/effects-ledger.ts'
 import { gated } from '../kit/fault-gate.ts'
-import type { GateContext, GatedRoute } from '../kit/fault-gate.ts'
+import type { FaultRenderer, GateContext, GatedRoute } from '../kit/fault-gate.ts'
 import type { SimResponse } from '../kit/sim-response.ts'
 import { shopifyErrors } from './shopify-errors.ts'
+import type { FulfillmentBook } from './shopify-fulfillment-book.ts'
+import type { ShopInventory } from './shopify-inventory.ts'
 import type { LeakyBucket } from './shopify-leaky-bucket.ts'
 import type { ShopifyStore } from './shopify-store.ts'
 import type { WebhookSubscriptions } from './shopify-webhook-subscriptions.ts'
@@ -17,10 +19,14 @@ export const ADMIN_PREFIX = '/admin/api/:version'
 export interface ShopifyAdminDeps {
   readonly gate: GateContext
   readonly store: ShopifyStore
+  readonly fulfillments: FulfillmentBook
+  readonly inventory: ShopInventory
   readonly subscriptions: WebhookSubscriptions
   readonly ledger: EffectsLedger
   readonly bucket: LeakyBucket
-  readonly accessToken: string
+  /** Whether the X-Shopify-Access-Token is one the shop honours (a revoked token is not). */
+  readonly authorized: (token: unknown) => boolean
+  readonly shopDomain: string
   readonly currency: string
   readonly apiVersion: string
   readonly supportedVersions: readonly string[]
@@ -29,12 +35,20 @@ export interface ShopifyAdminDeps {
   readonly emit: (topic: string, resource: Record<string, unknown>, resourceId: bigint) => void
 }
 
+export interface AdminRouteOptions {
+  /** false for graphql.json, which has its own cost bucket instead of the REST leaky bucket. */
+  readonly restBucket?: boolean
+  /** Renders scripted faults; default: the REST API's shapes. */
+  readonly render?: FaultRenderer
+}
+
 export interface AdminRouter {
   route(
     method: string,
     path: string,
     handle: (request: FastifyRequest, version: string) => SimResponse,
     key?: (request: FastifyRequest) => BusinessKey | null,
+    options?: AdminRouteOptions,
   ): void
 }
 
@@ -65,7 +79,8 @@ export function adminRouter(app: FastifyInstance, deps: ShopifyAdminDeps): Admin
   app.addHook('onSend', (request, reply, payload, done) => {
     const version = versionOf(request.url)
     reply.header('x-shopify-api-version', version ?? deps.apiVersion)
-    if (version !== null && reply.statusCode !== 401) {
+    const graphql = /\/graphql\.json(\?|$)/.test(request.url)
+    if (version !== null && reply.statusCode !== 401 && !graphql) {
       reply.header(
         'x-shopify-shop-api-call-limit',
         `${callLimit.get(request.raw) ?? deps.bucket.used()}/${deps.bucket.size}`,
@@ -74,8 +89,10 @@ export function adminRouter(app: FastifyInstance, deps: ShopifyAdminDeps): Admin
     done(null, payload)
   })
 
+  const authOnly: GatedRoute['guard'] = (request) =>
+    deps.authorized(request.headers['x-shopify-access-token']) ? null : shopifyErrors.unauthorized()
   const guard: GatedRoute['guard'] = (request) => {
-    if (request.headers['x-shopify-access-token'] !== deps.accessToken) {
+    if (!deps.authorized(request.headers['x-shopify-access-token'])) {
       return shopifyErrors.unauthorized()
     }
     const take = deps.bucket.take()
@@ -87,12 +104,13 @@ export function adminRouter(app: FastifyInstance, deps: ShopifyAdminDeps): Admin
   }
 
   return {
-    route(method, path, handle, key) {
+    route(method, path, handle, key, options = {}) {
+      const gate = options.render ? { ...deps.gate, render: options.render } : deps.gate
       app.route({
         method,
         url: `${ADMIN_PREFIX}/${path}`,
-        handler: gated(deps.gate, {
-          guard,
+        handler: gated(gate, {
+          guard: options.restBucket === false ? authOnly : guard,
           key: key ?? (() => null),
           handle: (request) => handle(request, versionOf(request.url) ?? deps.apiVersion),
         }),

@@ -37,6 +37,17 @@ export const SHOPIFY_SIM_ROUTES: readonly RouteDescription[] = [
     description: '{secret?}: later webhooks are signed with the new secret',
   },
   {
+    method: 'POST',
+    path: '/__sim/token/revoke',
+    description:
+      'the merchant uninstalls the app: the access token is refused with 401 from now on (until reset)',
+  },
+  {
+    method: 'GET',
+    path: '/__sim/fulfillments',
+    description: 'every fulfillment, as the REST resource',
+  },
+  {
     method: 'GET',
     path: '/__sim/webhooks',
     description: 'all subscriptions (Admin API and configured) and the ones removed',
@@ -55,6 +66,8 @@ export interface SubscriptionView {
   readonly address: string
   readonly apiVersion: string
   readonly source: 'admin' | 'config'
+  /** Failed delivery attempts in a row; Admin API subscriptions are deleted at the threshold. */
+  readonly consecutiveFailures: number
 }
 
 /** The simulator operations these routes expose; the same ones are typed accessors in-process. */
@@ -64,6 +77,9 @@ export interface ShopifySimOperations {
   deliveries(): WebhookDeliveryView[]
   redeliver(webhookId: string): Promise<WebhookDeliveryView | undefined>
   rotateSecret(secret?: string): { secret: string; previousSecret: string; rotatedAt: string }
+  revokeAccessToken(): void
+  /** `{"fulfillments":[…]}` as Shopify would write it: int64 ids as exact digits. */
+  fulfillmentsText(): string
   subscriptions(): SubscriptionView[]
   removedSubscriptions(): RemovedSubscription[]
   addWebhookSubscriber(subscriber: ConfigSubscriber): SubscriptionView[]
@@ -110,6 +126,13 @@ export function mountShopifySimRoutes(app: FastifyInstance, ops: ShopifySimOpera
     if (!parsed.success) return reply.code(400).send(bad(parsed.error))
     return ops.rotateSecret(parsed.data.secret)
   })
+  app.post('/__sim/token/revoke', () => {
+    ops.revokeAccessToken()
+    return { revoked: true }
+  })
+  app.get('/__sim/fulfillments', (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(ops.fulfillmentsText()),
+  )
   app.get('/__sim/webhooks', () => ({
     subscriptions: ops.subscriptions(),
     removed: ops.removedSubscriptions(),

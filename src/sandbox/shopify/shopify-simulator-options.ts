@@ -4,6 +4,7 @@ import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
 import type { ScenarioInput } from '../kit/fault-script.ts'
 import type { RequestLogEntry } from '../kit/request-log.ts'
 import type { ScenarioState } from '../kit/scenario-router.ts'
+import type { ThrottleStatus } from './shopify-graphql-bucket.ts'
 import type { ShopifySimOperations } from './shopify-sim-routes.ts'
 import type { Resource } from './shopify-store.ts'
 import type { ConfigSubscriber } from './shopify-webhook-subscriptions.ts'
@@ -25,6 +26,12 @@ export interface ShopifySimulatorOptions {
   readonly webhookRetryScheduleMs?: readonly number[]
   /** Default 8, as Shopify. */
   readonly webhookMaxRetries?: number
+  /**
+   * Consecutive failed delivery attempts to one Admin API subscription (across its deliveries; a
+   * success resets the count) after which Shopify deletes it. Default 8, or the attempts one
+   * delivery gets (webhookMaxRetries + 1) when that is fewer.
+   */
+  readonly webhookRemoveAfterFailures?: number
   /** Deliveries on the wire at once; default 16. */
   readonly webhookConcurrency?: number
   /** Default 1000 ms connect, 5000 ms total, as Shopify. */
@@ -32,6 +39,8 @@ export interface ShopifySimulatorOptions {
   /** Leaky bucket; default 40 requests, leaking 2/s (standard plan). */
   readonly bucketSize?: number
   readonly leakPerSecond?: number
+  /** GraphQL cost bucket; default 2,000 points restoring 100/s (standard plan; older docs: 1,000 and 50/s). */
+  readonly graphqlBucket?: { readonly maximumAvailable?: number; readonly restoreRate?: number }
   /** Shop time zone offset for timestamps; default −300 (UTC−05:00). */
   readonly utcOffsetMinutes?: number
   readonly currency?: string
@@ -59,8 +68,14 @@ export interface ShopifySimulator extends ShopifySimOperations {
   /** Orders as stored (ids are bigint); `orderJson` gives the exact wire text. */
   orders(): Resource[]
   orderJson(orderId: string): string | undefined
+  /** Every fulfillment as stored (ids are bigint), oldest order first. */
+  fulfillments(): Resource[]
+  /** Every inventory level, as the REST resource. */
+  inventoryLevels(): Resource[]
+  /** The GraphQL cost bucket now. */
+  graphqlThrottleStatus(): ThrottleStatus
   /** Resolves when no webhook delivery is pending; rejects after `timeoutMs` (default 30 s). */
   deliveriesSettled(timeoutMs?: number): Promise<void>
-  /** Shop data, deliveries, default scenario, ledger, log, bucket and secret back to the start; configured subscribers kept. */
+  /** Shop data, deliveries, default scenario, ledger, log, buckets, token and secret back to the start; configured subscribers kept. */
   reset(): void
 }

@@ -1,4 +1,4 @@
-/** @module sandbox/shopify/shopify-simulator — a Shopify shop on its own port: Admin REST with the leaky bucket, storefront orders, signed webhooks with retries. */
+/** @module sandbox/shopify/shopify-simulator — a Shopify shop on its own port: Admin REST with the leaky bucket, GraphQL with query cost, fulfillments, inventory, storefront orders, signed webhooks with retries. */
 
 import { randomBytes } from 'node:crypto'
 import { EffectsLedger } from '../kit/effects-ledger.ts'
@@ -11,6 +11,12 @@ import { randomSeed } from '../kit/seeded-random.ts'
 import { createSimulatorServer } from '../kit/simulator-server.ts'
 import { adminRouter } from './shopify-admin-api.ts'
 import { shopifyErrors, shopifyFaultRenderer } from './shopify-errors.ts'
+import { FulfillmentBook } from './shopify-fulfillment-book.ts'
+import { mountFulfillmentRoutes } from './shopify-fulfillment-routes.ts'
+import { CostBucket } from './shopify-graphql-bucket.ts'
+import { mountGraphqlRoute } from './shopify-graphql-routes.ts'
+import { inventoryLevelResource, ShopInventory } from './shopify-inventory.ts'
+import { mountInventoryRoutes } from './shopify-inventory-routes.ts'
 import { LeakyBucket } from './shopify-leaky-bucket.ts'
 import { OrderGenerator } from './shopify-order-generator.ts'
 import { mountOrderRoutes } from './shopify-order-routes.ts'
@@ -82,23 +88,37 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
   const ledger = new EffectsLedger(now)
   const log = new RequestLog()
   const store = new ShopifyStore(now, options.utcOffsetMinutes ?? -300)
+  const fulfillments = new FulfillmentBook(store)
+  const inventory = new ShopInventory(now)
   const bucket = new LeakyBucket(now, options.bucketSize ?? 40, options.leakPerSecond ?? 2)
+  const costBucket = new CostBucket(
+    now,
+    options.graphqlBucket?.maximumAvailable ?? 2000,
+    options.graphqlBucket?.restoreRate ?? 100,
+  )
+  let tokenRevoked = false
   const subscriptions = new WebhookSubscriptions(() => store.nextId('webhook'), now, apiVersion)
+  const maxRetries = options.webhookMaxRetries ?? 8
+  const removeAfter = options.webhookRemoveAfterFailures ?? Math.min(8, maxRetries + 1)
   const dispatcher = new WebhookDispatcher({
     now,
     shopDomain,
     secret: () => secret,
     retryScheduleMs:
       options.webhookRetryScheduleMs ?? [1, 2, 4, 8, 16, 32, 64, 128].map((s) => s * 1000),
-    maxRetries: options.webhookMaxRetries ?? 8,
+    maxRetries,
     concurrency: options.webhookConcurrency ?? 16,
     connectTimeoutMs: options.webhookTimeouts?.connectMs ?? 1000,
     totalTimeoutMs: options.webhookTimeouts?.totalMs ?? 5000,
-    onAbandoned: (delivery, subscriptionId) => {
-      if (subscriptions.get(subscriptionId)?.source !== 'admin') return
+    onAttempt: (delivery, subscriptionId, ok) => {
+      const sub = subscriptions.get(subscriptionId)
+      if (!sub) return
+      const failures = subscriptions.recordAttempt(subscriptionId, ok)
+      // Only Admin API subscriptions are deleted; app-config ones are the app's own configuration.
+      if (ok || sub.source !== 'admin' || failures < removeAfter) return
       subscriptions.remove(
         subscriptionId,
-        `removed by Shopify: delivery ${delivery.webhookId} failed ${delivery.attempts} times in a row`,
+        `removed by Shopify: ${failures} consecutive failed deliveries (last: webhook ${delivery.webhookId})`,
       )
     },
   })
@@ -134,10 +154,13 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
       scopeKey: { recordType: 'shop', key: shopDomain },
     },
     store,
+    fulfillments,
+    inventory,
     subscriptions,
     ledger,
     bucket,
-    accessToken,
+    authorized: (token: unknown) => !tokenRevoked && token === accessToken,
+    shopDomain,
     currency,
     apiVersion,
     supportedVersions: options.supportedApiVersions ?? recentVersions(apiVersion),
@@ -147,11 +170,18 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
   const router = adminRouter(app, adminDeps)
   mountOrderRoutes(router, adminDeps)
   mountWebhookRoutes(router, adminDeps)
+  mountFulfillmentRoutes(router, adminDeps)
+  mountInventoryRoutes(router, adminDeps)
+  mountGraphqlRoute(router, adminDeps, costBucket)
 
   const reset = (): void => {
     generator.reset()
     dispatcher.clear()
     store.reset()
+    fulfillments.reset()
+    inventory.reset()
+    costBucket.reset()
+    tokenRevoked = false
     subscriptions.reset()
     control.reset()
     ledger.clear()
@@ -172,6 +202,7 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
     address: s.address,
     apiVersion: s.apiVersion,
     source: s.source,
+    consecutiveFailures: subscriptions.consecutiveFailures(s.id),
   })
   const ops: ShopifySimOperations = {
     generateOrders: (input) => generator.generate(input),
@@ -193,6 +224,10 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
       secret = next ?? `shpss_${randomBytes(16).toString('hex')}`
       return { secret, previousSecret, rotatedAt: new Date(now()).toISOString() }
     },
+    revokeAccessToken: () => {
+      tokenRevoked = true
+    },
+    fulfillmentsText: () => toJson({ fulfillments: fulfillments.all().map((f) => f.body) }),
     subscriptions: () => subscriptions.list().map(viewSub),
     removedSubscriptions: () => subscriptions.removed(),
     addWebhookSubscriber: (subscriber) => subscriptions.addConfig(subscriber).map(viewSub),
@@ -243,6 +278,10 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
       const order = id === null ? undefined : store.orders.get(id)
       return order && toJson(order.body)
     },
+    fulfillments: () => fulfillments.all().map((f) => f.body),
+    inventoryLevels: () =>
+      inventory.list([], []).map((l) => inventoryLevelResource(l, (ms) => store.time(ms))),
+    graphqlThrottleStatus: () => costBucket.status(),
     deliveriesSettled: (timeoutMs = 30_000) => dispatcher.settled(timeoutMs),
     reset,
   }

@@ -8,6 +8,8 @@ export interface CatalogueItem {
   readonly variantId: bigint
   readonly title: string
   readonly priceCents: number
+  /** The variant's inventory item: what stock levels and fulfillment order lines refer to. */
+  readonly inventoryItemId: bigint
 }
 
 /** SKU-1..SKU-20 at 9.99 + 5·(n−1), matching the NetSuite simulator's seeded inventory items. */
@@ -17,6 +19,7 @@ export const CATALOGUE: readonly CatalogueItem[] = Array.from({ length: 20 }, (_
   variantId: 808950810n + BigInt(i) * 11n,
   title: `Widget ${i + 1}`,
   priceCents: 999 + i * 500,
+  inventoryItemId: 49148385019683101n + BigInt(i) * 13n,
 }))
 
 export const findCatalogueItem = (by: {
@@ -36,6 +39,10 @@ const ID_STARTS = {
   customer: 115310627314723954n,
   lineItem: 866550311766439020n,
   webhook: 1090000000000000001n,
+  fulfillmentOrder: 1046000778000000001n,
+  fulfillmentOrderLineItem: 1058737482000000003n,
+  fulfillment: 255858046000000005n,
+  inventoryAdjustment: 301000000000000009n,
 } as const
 const ID_STEP = 7n
 

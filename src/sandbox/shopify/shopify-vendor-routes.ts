@@ -1,4 +1,4 @@
-/** @module sandbox/shopify/shopify-vendor-routes — the Admin REST routes the Shopify simulator serves, for GET /__sim. */
+/** @module sandbox/shopify/shopify-vendor-routes — the Admin REST and GraphQL routes the Shopify simulator serves, for GET /__sim. */
 
 import type { RouteDescription } from '../kit/scenario-router.ts'
 
@@ -46,4 +46,50 @@ export const SHOPIFY_VENDOR_ROUTES: readonly RouteDescription[] = [
   },
   { method: 'GET', path: `${A}/webhooks/{id}.json`, description: 'one subscription' },
   { method: 'DELETE', path: `${A}/webhooks/{id}.json`, description: 'delete a subscription' },
+  {
+    method: 'GET',
+    path: `${A}/orders/{id}/fulfillment_orders.json`,
+    description: "the order's fulfillment orders, with each line's fulfillable_quantity",
+  },
+  {
+    method: 'GET',
+    path: `${A}/fulfillment_orders/{id}.json`,
+    description: 'one fulfillment order',
+  },
+  {
+    method: 'GET',
+    path: `${A}/orders/{id}/fulfillments.json`,
+    description:
+      "the order's fulfillments with tracking numbers (also count.json and {fulfillmentId}.json)",
+  },
+  {
+    method: 'POST',
+    path: `${A}/fulfillments.json`,
+    description:
+      '{"fulfillment":{line_items_by_fulfillment_order, tracking_info}} → 201; no idempotency key: a repeat with nothing left is 422; fires fulfillments/create and orders/(partially_)fulfilled',
+  },
+  { method: 'GET', path: `${A}/locations.json`, description: 'the two locations (also {id}.json)' },
+  {
+    method: 'GET',
+    path: `${A}/inventory_levels.json?inventory_item_ids=&location_ids=`,
+    description: 'inventory levels (one filter required, ≤ 50 ids each)',
+  },
+  {
+    method: 'POST',
+    path: `${A}/inventory_levels/set.json`,
+    description:
+      '{location_id, inventory_item_id, available}: absolute, connects the item first if needed',
+  },
+  {
+    method: 'POST',
+    path: `${A}/inventory_levels/adjust.json`,
+    description:
+      '{location_id, inventory_item_id, available_adjustment}: relative; 422 where not stocked',
+  },
+  {
+    method: 'POST',
+    path: `${A}/graphql.json`,
+    description:
+      '{query, variables}: orders, fulfillment orders, inventory; fulfillmentCreate, inventorySetQuantities, inventoryAdjustQuantities; extensions.cost and THROTTLED (HTTP 200) from a cost bucket',
+  },
 ]

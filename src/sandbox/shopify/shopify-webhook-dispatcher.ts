@@ -1,4 +1,4 @@
-/** @module sandbox/shopify/shopify-webhook-dispatcher — signs and delivers webhooks like Shopify: original payload and headers on every retry, backoff, bounded sockets, auto-removal. */
+/** @module sandbox/shopify/shopify-webhook-dispatcher — signs and delivers webhooks like Shopify: original payload and headers on every retry, backoff, bounded sockets, every attempt reported for auto-removal. */
 
 import { createHmac, randomUUID } from 'node:crypto'
 import { Agent, request } from 'undici'
@@ -47,8 +47,13 @@ export interface DispatcherOptions {
   readonly concurrency: number
   readonly connectTimeoutMs: number
   readonly totalTimeoutMs: number
+  /**
+   * Called after every attempt (initial, retry, redelivery) with whether it succeeded, so that
+   * failures can be counted per subscription across its deliveries.
+   */
+  readonly onAttempt?: (delivery: WebhookDeliveryView, subscriptionId: bigint, ok: boolean) => void
   /** Called when a delivery has failed its initial attempt and every retry. */
-  readonly onAbandoned: (delivery: WebhookDeliveryView, subscriptionId: bigint) => void
+  readonly onAbandoned?: (delivery: WebhookDeliveryView, subscriptionId: bigint) => void
 }
 
 interface Delivery {
@@ -211,7 +216,7 @@ export class WebhookDispatcher {
     if (delivery.retriesUsed >= this.#o.maxRetries) {
       delivery.state = 'abandoned'
       delivery.nextAttemptAt = null
-      this.#o.onAbandoned(view(delivery), delivery.subscriptionId)
+      this.#o.onAbandoned?.(view(delivery), delivery.subscriptionId)
       this.#notifyIfIdle()
       return
     }
@@ -238,6 +243,7 @@ export class WebhookDispatcher {
       if (delivery.timer) clearTimeout(delivery.timer)
       delivery.timer = null
     }
+    this.#o.onAttempt?.(view(delivery), delivery.subscriptionId, ok)
   }
 
   /** One POST of the stored bytes; any non-answer (refused, reset, timed out) becomes `error`. */

@@ -28,8 +28,8 @@ export const WEBHOOK_TOPICS: readonly string[] = [
 export const DEFAULT_CONFIG_TOPICS: readonly string[] = ['orders/create', 'orders/updated']
 
 /**
- * `admin`: created through POST webhooks.json, and deleted by Shopify after a delivery fails
- * all its retries. `config`: declared in the app's configuration (here: simulator options),
+ * `admin`: created through POST webhooks.json, and deleted by Shopify after consecutive failed
+ * deliveries (8 by default). `config`: declared in the app's configuration (here: simulator options),
  * not visible in webhooks.json and never auto-deleted.
  */
 export type SubscriptionSource = 'admin' | 'config'
@@ -65,6 +65,8 @@ export class WebhookSubscriptions {
   #subs = new Map<bigint, WebhookSubscription>()
   #removed: RemovedSubscription[] = []
   #config: ConfigSubscriber[] = []
+  /** Failed attempts in a row per subscription, across all its deliveries; a success resets it. */
+  #failures = new Map<bigint, number>()
 
   constructor(nextId: () => bigint, now: () => number, apiVersion: string) {
     this.#nextId = nextId
@@ -112,10 +114,22 @@ export class WebhookSubscriptions {
     )
   }
 
+  /** Counts one delivery attempt to the subscription; returns its consecutive failures so far. */
+  recordAttempt(id: bigint, ok: boolean): number {
+    const failures = ok ? 0 : (this.#failures.get(id) ?? 0) + 1
+    this.#failures.set(id, failures)
+    return failures
+  }
+
+  consecutiveFailures(id: bigint): number {
+    return this.#failures.get(id) ?? 0
+  }
+
   remove(id: bigint, reason: string): boolean {
     const sub = this.#subs.get(id)
     if (!sub) return false
     this.#subs.delete(id)
+    this.#failures.delete(id)
     this.#removed.push({
       id: String(id),
       topic: sub.topic,
@@ -143,6 +157,7 @@ export class WebhookSubscriptions {
   reset(): void {
     this.#subs = new Map()
     this.#removed = []
+    this.#failures = new Map()
     for (const subscriber of this.#config.splice(0)) this.addConfig(subscriber)
   }
 }

@@ -60,8 +60,11 @@ export function recentVersions(latest: string): string[] {
   return out
 }
 
-/** A supported version is served as asked; any other falls forward to the oldest supported one. */
+/**
+ * A supported version (or `unstable`, always served as itself) is served as asked; any other,
+ * removed or never released, falls forward to the oldest supported one.
+ */
 export function servedVersion(requested: string, supported: readonly string[]): string {
-  if (supported.includes(requested)) return requested
+  if (supported.includes(requested) || requested === 'unstable') return requested
   return [...supported].sort()[0] ?? requested
 }

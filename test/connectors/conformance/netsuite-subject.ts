@@ -1,0 +1,163 @@
+/** @module test/connectors/conformance/netsuite-subject — the NetSuite connector as the conformance suite drives it. */
+import { expect } from 'vitest'
+import { setMaxListeners } from 'node:events'
+import { systemClock } from '../../../src/clock/clock.ts'
+import { NetSuiteClient } from '../../../src/connectors/netsuite/netsuite-client.ts'
+import { netsuiteConnectorSpec } from '../../../src/connectors/netsuite/netsuite-connector-spec.ts'
+import { netsuiteCustomerToCanonical } from '../../../src/connectors/netsuite/netsuite-inbound-mapping.ts'
+import { parseNetSuiteConnectionConfig } from '../../../src/connectors/netsuite/netsuite-spec.ts'
+import { silentObserver } from '../../../src/engine/engine-observer.ts'
+import { TargetGates } from '../../../src/engine/target-gate.ts'
+import { createNetSuiteSimulator } from '../../../src/sandbox/netsuite/netsuite-simulator.ts'
+import { rejection } from './conformance-subject.ts'
+import type { ConformanceEstate, ConformanceSubject } from './conformance-subject.ts'
+
+const TOKEN_PATH = '/services/rest/auth/oauth2/v1/token'
+
+const validConfig = {
+  accountId: '1234567_SB1',
+  clientId: 'client-1',
+  clientSecret: 'secret-1',
+}
+
+async function start(): Promise<ConformanceEstate> {
+  // The simulator's account limit is above the governor's: the governor, not the target's 429s,
+  // must be what keeps the hub under it.
+  const sim = createNetSuiteSimulator({ seed: 7, concurrencyLimit: 10 })
+  await sim.start()
+  const config = parseNetSuiteConnectionConfig({
+    accountId: sim.accountId,
+    baseUrl: sim.baseUrl,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    requestTimeoutMs: 3_000,
+    concurrencyLimit: 4,
+  })
+  let client = new NetSuiteClient(config)
+  const customerBody = (key: string) => ({
+    externalId: key,
+    isPerson: false,
+    companyName: `Conformance ${key}`,
+  })
+  const write = (key: string, options: { idempotencyKey: string; signal?: AbortSignal }) =>
+    client.upsertByExternalId('customer', key, customerBody(key), options)
+  // Faults apply to writes only (the simulator's default): reads observe, writes are faulted.
+  const scriptNextWrite = (fault: 'commitThenDrop' | 'rateLimit'): Promise<void> => {
+    sim.setScenario({ sequence: [fault], retryAfterSeconds: { min: 1, max: 1 } })
+    return Promise.resolve()
+  }
+  return {
+    async authenticatedRead() {
+      await client.getGovernanceLimits()
+    },
+    expireCredentials() {
+      sim.expireTokens()
+      return Promise.resolve()
+    },
+    credentialRequests: () =>
+      sim.requests().filter((r) => r.method === 'POST' && r.path === TOKEN_PATH).length,
+    revokeCredentials() {
+      // The simulator cannot revoke an integration record; a client holding a secret the account
+      // no longer accepts meets the same answer from the token endpoint (401 invalid_client).
+      client = new NetSuiteClient(
+        parseNetSuiteConnectionConfig({
+          ...validConfig,
+          baseUrl: sim.baseUrl,
+          clientId: sim.clientId,
+          clientSecret: 'revoked',
+        }),
+      )
+      return Promise.resolve()
+    },
+    write,
+    async lookup(key) {
+      const found = await client.getByExternalId('customer', key)
+      return found === null ? null : { id: found.id }
+    },
+    countAtTarget: (key) => sim.records.list('customer').filter((r) => r.externalId === key).length,
+    commitThenDropNextWrite: () => scriptNextWrite('commitThenDrop'),
+    throttleNextWrite: () => scriptNextWrite('rateLimit'),
+    async governorProbe(count) {
+      const governance = netsuiteConnectorSpec.governance(config)
+      const gates = new TargetGates(systemClock, silentObserver)
+      gates.configure(governance.target, { concurrency: governance.concurrency })
+      sim.setScenario({ latencyMs: { min: 20, max: 40 } })
+      const signal = new AbortController().signal
+      // Every governed call listens on the one signal, as every run's calls do on its lease.
+      setMaxListeners(count + 8, signal)
+      await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          gates.run(governance.target, signal, () =>
+            write(`conf-governed-${i}`, { idempotencyKey: `idem-governed-${i}` }),
+          ),
+        ),
+      )
+      return {
+        maxInFlightAtSimulator: sim.ledger().concurrency.max,
+        limit: governance.concurrency,
+      }
+    },
+    async stop() {
+      await sim.stop()
+    },
+  }
+}
+
+export const netsuiteSubject: ConformanceSubject = {
+  spec: netsuiteConnectorSpec,
+  validConfig,
+  requiredFields: ['accountId', 'clientId', 'clientSecret'],
+  golden: [
+    {
+      name: 'netsuite/customer-person',
+      map: (payload) => netsuiteCustomerToCanonical(JSON.parse(payload.toString('utf8'))),
+    },
+    {
+      name: 'netsuite/customer-company-minimal',
+      map: (payload) => netsuiteCustomerToCanonical(JSON.parse(payload.toString('utf8'))),
+    },
+  ],
+  goldenCovers: [],
+  start,
+  faultChecks: [
+    {
+      row: 9,
+      name: '204 with the id only in Location: the id is read from it',
+      async run(estate) {
+        const { id } = await estate.write('conf-location-1', { idempotencyKey: 'idem-location-1' })
+        expect(id).toMatch(/^\d+$/)
+        expect(await estate.lookup('conf-location-1')).toEqual({ id })
+      },
+    },
+    {
+      row: 14,
+      name: 'a business error is validation, with NetSuite’s code and path',
+      async run() {
+        const sim = createNetSuiteSimulator({ seed: 8 })
+        await sim.start()
+        try {
+          const client = new NetSuiteClient(
+            parseNetSuiteConnectionConfig({
+              accountId: sim.accountId,
+              baseUrl: sim.baseUrl,
+              clientId: sim.clientId,
+              clientSecret: sim.clientSecret,
+            }),
+          )
+          // An item that does not exist: NetSuite answers 400 INVALID_VALUE at `item`.
+          const error = await rejection(
+            client.upsertByExternalId('salesOrder', 'conf-bad-item', {
+              externalId: 'conf-bad-item',
+              entity: { id: '1' },
+              item: { items: [{ item: { externalId: 'NO-SUCH-SKU' }, quantity: 1 }] },
+            }),
+          )
+          expect(error.type).toBe('validation')
+          expect(error.code).toBeTruthy()
+        } finally {
+          await sim.stop()
+        }
+      },
+    },
+  ],
+}

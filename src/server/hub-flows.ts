@@ -1,5 +1,6 @@
 /** @module server/hub-flows — flows bound to connections, and the targets they govern. */
 import type { Clock } from '../clock/clock.ts'
+import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
 import { NetSuiteClient } from '../connectors/netsuite/netsuite-client.ts'
 import { netsuiteConnectorSpec } from '../connectors/netsuite/netsuite-connector-spec.ts'
 import { SapClient } from '../connectors/sap/sap-client.ts'
@@ -24,7 +25,11 @@ export interface GovernedTarget {
 }
 
 /** Builds each ERP connection's port once: every flow calling one account shares its client, token and governor. */
-function erpPorts(connections: ResolvedConnections, clock: Clock) {
+function erpPorts(
+  connections: ResolvedConnections,
+  clock: Clock,
+  sharedTokens: SharedTokenStore | undefined,
+) {
   const ports = new Map<string, ErpOrderPort>()
   const targets = new Map<string, GovernedTarget>()
 
@@ -34,7 +39,10 @@ function erpPorts(connections: ResolvedConnections, clock: Clock) {
     const target = netsuiteConnectorSpec.governance(config).target
     let port = ports.get(target)
     if (port === undefined) {
-      const client = new NetSuiteClient(config, { clock })
+      const client = new NetSuiteClient(config, {
+        clock,
+        ...(sharedTokens === undefined ? {} : { sharedTokens }),
+      })
       port = createNetSuiteOrderPort({ client, target })
       ports.set(target, port)
       targets.set(target, {
@@ -80,11 +88,16 @@ function erpPorts(connections: ResolvedConnections, clock: Clock) {
   return { netsuite, sap, targets }
 }
 
+/**
+ * `sharedTokens`: the store, adapted, so the hub processes sharing it refresh each credential's
+ * token one at a time and share the result.
+ */
 export function buildFlows(
   connections: ResolvedConnections,
   clock: Clock,
+  sharedTokens?: SharedTokenStore,
 ): { flows: FlowDefinition[]; targets: GovernedTarget[] } {
-  const ports = erpPorts(connections, clock)
+  const ports = erpPorts(connections, clock, sharedTokens)
   const flows = connections.flows.map((binding) =>
     binding.flow === 'shopify-order-to-netsuite'
       ? createOrderToErpFlow({

@@ -117,7 +117,12 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
       async () =>
         (await store.statsGet({ tenantId: config.tenantId, now: clock.now() })).backlogByFlow,
     )
-    const { flows, targets } = buildFlows(connections, clock)
+    const tenantId = config.tenantId
+    const { flows, targets } = buildFlows(connections, clock, {
+      tokenGet: (p) => store.credentialTokenGet({ tenantId, ...p }),
+      tokenPut: (p) => store.credentialTokenPut({ tenantId, ...p }),
+      refreshLock: (p, work) => store.credentialTokenLock({ tenantId, ...p }, work),
+    })
     const engine = new HubEngine({
       store,
       flows,

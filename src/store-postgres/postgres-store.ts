@@ -5,6 +5,7 @@ import type { Database } from '../store-sql/database-schema.ts'
 import { createSqlStore } from '../store-sql/sql-store.ts'
 import { createAdvisoryCredentialLock } from './advisory-credential-lock.ts'
 import { PreparedStatementClient } from './prepared-statement-client.ts'
+import { startTableUpkeep } from './table-upkeep.ts'
 import type { Store } from '../store/store-contract.ts'
 
 export interface PostgresStoreOptions {
@@ -80,10 +81,12 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     client.on('error', () => undefined)
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const upkeep = startTableUpkeep(db)
   return createSqlStore({
     driver: 'postgres',
     db,
     schema,
     credentialLock: createAdvisoryCredentialLock({ connectionString: options.connectionString }),
+    onClose: () => upkeep.stop(),
   })
 }

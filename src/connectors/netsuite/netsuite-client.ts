@@ -1,4 +1,5 @@
 /** @module connectors/netsuite/netsuite-client — SuiteTalk REST record API: upsert by external id, read, create, governance. */
+import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
 import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
 import { HubError } from '../../errors/hub-error.ts'
@@ -34,6 +35,8 @@ export interface NetSuiteClientOptions {
   clock?: Clock
   /** Share one provider between clients of the same account so they share one token. */
   tokenProvider?: NetSuiteTokenProvider
+  /** The hub's store, to share the token with the other hub processes (single-flight across them). */
+  sharedTokens?: SharedTokenStore
 }
 
 interface Call {
@@ -55,10 +58,10 @@ export class NetSuiteClient {
     this.#clock = options.clock ?? systemClock
     this.#tokens =
       options.tokenProvider ??
-      NetSuiteTokenProvider.fromConfig(
-        config,
-        options.clock === undefined ? {} : { clock: options.clock },
-      )
+      NetSuiteTokenProvider.fromConfig(config, {
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.sharedTokens === undefined ? {} : { sharedTokens: options.sharedTokens }),
+      })
   }
 
   /** Reads the account's concurrency limits; the hub's governor calls this at start-up. */

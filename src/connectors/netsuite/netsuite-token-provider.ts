@@ -3,6 +3,9 @@ import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
 import type { HubError } from '../../errors/hub-error.ts'
 import { Secret } from '../../secrets/secret-value.ts'
+import { SingleFlightTokens } from '../credentials/shared-token-coordinator.ts'
+import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
+import { bearerTokenCodec } from '../credentials/token-codec.ts'
 import { HttpTransportError, httpExchange } from '../wire/http-exchange.ts'
 import { parseUntrustedJson } from '../wire/untrusted-json.ts'
 import { classifyNetSuiteFailure } from './netsuite-error-classifier.ts'
@@ -26,6 +29,12 @@ export interface NetSuiteTokenProviderOptions {
   /** Refresh this long before expiry so a token does not expire mid-request. Default 60 s (at most half the lifetime). */
   refreshMarginMs?: number
   requestTimeoutMs?: number
+  /**
+   * Shares the token with every hub process on the same store: one refresh at a time per
+   * credential across processes, the token kept sealed in the store. Without it, refreshes are
+   * single-flight within this process only.
+   */
+  shared?: { store: SharedTokenStore; credentialKey: string }
 }
 
 export class NetSuiteTokenProvider {
@@ -34,10 +43,11 @@ export class NetSuiteTokenProvider {
   #cached: NetSuiteAccessToken | undefined
   #inflight: Promise<NetSuiteAccessToken> | undefined
   #requests = 0
+  readonly #sharedTokens: SingleFlightTokens<NetSuiteAccessToken> | undefined
 
   static fromConfig(
     config: NetSuiteConnectionConfig,
-    options: { clock?: Clock } = {},
+    options: { clock?: Clock; sharedTokens?: SharedTokenStore } = {},
   ): NetSuiteTokenProvider {
     return new NetSuiteTokenProvider({
       tokenUrl: `${config.baseUrl}${NETSUITE_TOKEN_PATH}`,
@@ -45,12 +55,32 @@ export class NetSuiteTokenProvider {
       clientSecret: config.clientSecret,
       requestTimeoutMs: config.requestTimeoutMs,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.sharedTokens === undefined
+        ? {}
+        : {
+            // The account and client id name the credential: every connection using them shares it.
+            shared: {
+              store: options.sharedTokens,
+              credentialKey: `netsuite/${config.accountId}/${config.clientId}`,
+            },
+          }),
     })
   }
 
   constructor(options: NetSuiteTokenProviderOptions) {
     this.#options = options
     this.#clock = options.clock ?? systemClock
+    this.#sharedTokens =
+      options.shared === undefined
+        ? undefined
+        : new SingleFlightTokens({
+            credentialKey: options.shared.credentialKey,
+            sealingSecret: options.clientSecret,
+            fetchToken: (signal) => this.#fetchToken(signal),
+            codec: bearerTokenCodec,
+            shared: options.shared.store,
+            clock: this.#clock,
+          })
   }
 
   /** How many token requests were sent; exposed for metrics and for tests of single-flight. */
@@ -65,6 +95,7 @@ export class NetSuiteTokenProvider {
    */
   async getToken(signal?: AbortSignal): Promise<NetSuiteAccessToken> {
     signal?.throwIfAborted()
+    if (this.#sharedTokens !== undefined) return this.#sharedTokens.get(signal)
     const cached = this.#cached
     if (cached !== undefined && this.#clock.now() < cached.refreshAt) return cached
     this.#inflight ??= this.#fetchToken().finally(() => {
@@ -78,10 +109,12 @@ export class NetSuiteTokenProvider {
    * requests failing with the same stale token cause exactly one refresh between them.
    */
   invalidate(token: NetSuiteAccessToken): void {
+    this.#sharedTokens?.invalidate(token)
     if (this.#cached === token) this.#cached = undefined
   }
 
-  async #fetchToken(): Promise<NetSuiteAccessToken> {
+  /** `signal`: the shared refresh lock was cut off, so the answer would no longer be shared. */
+  async #fetchToken(signal?: AbortSignal): Promise<NetSuiteAccessToken> {
     this.#requests++
     const startedAt = this.#clock.now()
     const { clientId, clientSecret, tokenUrl } = this.#options
@@ -100,6 +133,7 @@ export class NetSuiteTokenProvider {
         },
         body: 'grant_type=client_credentials',
         timeoutMs: this.#options.requestTimeoutMs ?? 30_000,
+        ...(signal === undefined ? {} : { signal }),
       })
     } catch (error) {
       if (error instanceof HttpTransportError) {

@@ -1,0 +1,73 @@
+/** @module test/store/table-upkeep — with autovacuum off, the hub analyzes and vacuums its own churned tables, by autovacuum's thresholds. */
+import { randomBytes } from 'node:crypto'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../src/store-sql/database-schema.ts'
+import {
+  createPostgresStore,
+  postgresSessionOptions,
+} from '../../src/store-postgres/postgres-store.ts'
+import { upkeepDue, upkeepPass } from '../../src/store-postgres/table-upkeep.ts'
+import { ingestParams } from '../../src/store/store-conformance-fixtures.ts'
+import type { Store } from '../../src/store/store-contract.ts'
+import { postgresForTests } from '../support/postgres-availability.ts'
+
+const url = await postgresForTests('table upkeep')
+
+describe('upkeepDue (autovacuum’s default thresholds)', () => {
+  it('vacuums past 50 + 20% dead rows, analyzes past 50 + 10% changed rows, else nothing', () => {
+    expect(upkeepDue(1_000, 251, 0)).toBe('vacuum')
+    expect(upkeepDue(1_000, 250, 151)).toBe('analyze')
+    expect(upkeepDue(1_000, 250, 150)).toBeNull()
+    // A table that grew from empty is analyzed as soon as 51 rows arrived.
+    expect(upkeepDue(0, 0, 51)).toBe('analyze')
+  })
+})
+
+describe.runIf(url !== undefined)('upkeepPass on PostgreSQL', () => {
+  const schema = `upkeep_${randomBytes(4).toString('hex')}`
+  let store: Store
+  let db: Kysely<Database>
+
+  beforeAll(async () => {
+    store = createPostgresStore({ connectionString: url ?? '', schema })
+    await store.migrate()
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: new pg.Pool({
+          connectionString: url,
+          options: postgresSessionOptions(schema),
+          max: 2,
+        }),
+      }),
+    })
+  })
+  afterAll(async () => {
+    await db?.destroy()
+    await store?.close()
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    await admin.query(`drop schema if exists ${schema} cascade`)
+    await admin.end()
+  })
+
+  const lastAnalyzed = async (table: string): Promise<string | null> => {
+    const { rows } = await sql<{ at: string | null }>`
+      select coalesce(last_analyze, last_autoanalyze)::text as at from pg_stat_user_tables
+      where schemaname = ${schema} and relname = ${table}
+    `.execute(db)
+    return rows[0]?.at ?? null
+  }
+
+  it('analyzes the inbox and runs once they grew past the threshold, and then leaves them alone', async () => {
+    for (let i = 0; i < 300; i++) await store.inboxIngest(ingestParams('upkeep'))
+    // The activity counters reach pg_stat_user_tables when a backend reports them.
+    await new Promise((resolve) => setTimeout(resolve, 1_200))
+    const done = await upkeepPass(db)
+    expect(done).toEqual(expect.arrayContaining(['analyze inbox_messages', 'analyze flow_runs']))
+    expect(await lastAnalyzed('inbox_messages')).not.toBeNull()
+    await new Promise((resolve) => setTimeout(resolve, 1_200))
+    expect(await upkeepPass(db)).toEqual([])
+  })
+})

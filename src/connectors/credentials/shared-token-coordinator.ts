@@ -15,6 +15,7 @@ import type { SharedTokenStore } from './shared-token-port.ts'
 import type { TokenCodec } from './token-codec.ts'
 import { createTokenSealer } from './token-sealer.ts'
 import type { TokenSealer } from './token-sealer.ts'
+import { waitUnlessAborted } from '../wire/abortable-wait.ts'
 
 export interface SingleFlightTokensOptions<T> {
   /** Names the credential in the store, e.g. `netsuite/erp-main`; also binds its sealed copies. */
@@ -206,22 +207,4 @@ export class SingleFlightTokens<T> {
   #digest(token: T): string {
     return createHash('sha256').update(this.#options.codec.encode(token)).digest('base64url')
   }
-}
-
-function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error instanceof Error ? error : new Error(String(error)))
-      },
-    )
-  })
 }

@@ -11,6 +11,7 @@ import { parseUntrustedJson } from '../wire/untrusted-json.ts'
 import { classifyNetSuiteFailure } from './netsuite-error-classifier.ts'
 import type { NetSuiteFailure } from './netsuite-error-classifier.ts'
 import type { NetSuiteConnectionConfig } from './netsuite-spec.ts'
+import { waitUnlessAborted } from '../wire/abortable-wait.ts'
 
 export const NETSUITE_TOKEN_PATH = '/services/rest/auth/oauth2/v1/token'
 
@@ -201,22 +202,4 @@ export class NetSuiteTokenProvider {
     this.#cached = token
     return token
   }
-}
-
-function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error instanceof Error ? error : new Error(String(error)))
-      },
-    )
-  })
 }

@@ -8,6 +8,7 @@ import { parseUntrustedJson } from '../wire/untrusted-json.ts'
 import { classifySalesforceFailure } from './salesforce-error-classifier.ts'
 import type { SalesforceFailure } from './salesforce-error-classifier.ts'
 import type { SalesforceConnectionConfig } from './salesforce-spec.ts'
+import { waitUnlessAborted } from '../wire/abortable-wait.ts'
 
 export const SALESFORCE_TOKEN_PATH = '/services/oauth2/token'
 
@@ -203,22 +204,4 @@ function instanceUrlOf(value: unknown): string | undefined {
   } catch {
     return undefined
   }
-}
-
-function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error instanceof Error ? error : new Error(String(error)))
-      },
-    )
-  })
 }

@@ -9,6 +9,7 @@ import { classifySapFailure } from './sap-error-classifier.ts'
 import type { SapFailure } from './sap-error-classifier.ts'
 import { SALES_ORDER_SERVICE, SERVICE_ROOT, queryString } from './sap-odata-path.ts'
 import type { SapConnectionConfig } from './sap-spec.ts'
+import { waitUnlessAborted } from '../wire/abortable-wait.ts'
 
 /**
  * What a request needs to be accepted: the session cookies and the CSRF token the system issued
@@ -134,22 +135,4 @@ export class SapSession {
     this.#current = credentials
     return credentials
   }
-}
-
-function waitUnlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error instanceof Error ? error : new Error(String(error)))
-      },
-    )
-  })
 }

@@ -21,6 +21,11 @@ export interface PostgresStoreOptions {
    * pooler that cannot keep them, such as PgBouncer before 1.21 in transaction mode.
    */
   preparedStatements?: boolean
+  /**
+   * Analyze and vacuum the churned tables when the server's autovacuum is off (default true; see
+   * table-upkeep.ts). Off only where a caller runs the passes itself.
+   */
+  tableUpkeep?: boolean
 }
 
 const INT8_OID = 20
@@ -81,12 +86,14 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     client.on('error', () => undefined)
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  const upkeep = startTableUpkeep(db)
+  const upkeep = options.tableUpkeep === false ? undefined : startTableUpkeep(db)
   return createSqlStore({
     driver: 'postgres',
     db,
     schema,
     credentialLock: createAdvisoryCredentialLock({ connectionString: options.connectionString }),
-    onClose: () => upkeep.stop(),
+    onClose: async () => {
+      await upkeep?.stop()
+    },
   })
 }

@@ -1,4 +1,4 @@
-/** @module connectors/salesforce — Salesforce: connection spec, OAuth 2.0 tokens, REST client (upsert, SOQL, Composite), error table, governance, Account change events. */
+/** @module connectors/salesforce — Salesforce: connection spec, OAuth 2.0 tokens, REST client (upsert, SOQL, Composite), error table, governance, Account change events subscribed over CometD. */
 export {
   SALESFORCE_DEFAULT_DAILY_API_REQUESTS,
   SALESFORCE_MAX_CONCURRENCY,
@@ -53,4 +53,27 @@ export type {
   AccountChangeMapping,
   AccountChangeMappingOptions,
 } from './salesforce-cdc-mapping.ts'
+export {
+  ACCOUNT_CHANGE_CHANNEL,
+  DEFAULT_DEDUPE_WINDOW,
+  SalesforceCdcSubscriber,
+} from './salesforce-cdc-subscriber.ts'
+export type {
+  SalesforceCdcRunOptions,
+  SalesforceCdcSubscriberOptions,
+} from './salesforce-cdc-subscriber.ts'
+export type {
+  SalesforceCdcCheckpoint,
+  SalesforceCdcDelivery,
+  SalesforceCdcStats,
+  SalesforceCdcStatus,
+} from './salesforce-cdc-delivery.ts'
+export { REPLAY_FROM, SalesforceCometdClient } from './salesforce-cometd-client.ts'
+export {
+  BAYEUX_REFUSAL_TABLE,
+  SalesforceCometdError,
+  bayeuxRefusal,
+  matchBayeuxRefusal,
+} from './salesforce-bayeux.ts'
+export type { BayeuxAdvice, BayeuxRefusalRule, CometdRecovery } from './salesforce-bayeux.ts'
 export { salesforceConnectorSpec } from './salesforce-connector-spec.ts'

@@ -23,13 +23,14 @@ export const salesforceConnectorSpec = defineConnectorSpec<SalesforceConnectionC
   name: 'salesforce',
   title: 'Salesforce (REST API, Composite, Change Data Capture)',
   summary:
-    'Keeps Salesforce Accounts in step with the hub’s canonical Customer through the REST API, authenticated with OAuth 2.0 (client credentials, or the username-password flow) and calling the `instance_url` the token names. Every write is an upsert by an external id field, so a request repeated after an unknown outcome updates the row it already made; Composite results are judged subrequest by subrequest; Account Change Data Capture events map to Customers, or to the ids to reconcile when the event bus lost data. One governor per org keeps the hub under the 25 concurrent long-running requests and spreads the daily API allocation over the day, and the client stops sending when `Sforce-Limit-Info` shows the org near its cap.',
+    'Keeps Salesforce Accounts in step with the hub’s canonical Customer through the REST API, authenticated with OAuth 2.0 (client credentials, or the username-password flow) and calling the `instance_url` the token names. Every write is an upsert by an external id field, so a request repeated after an unknown outcome updates the row it already made; Composite results are judged subrequest by subrequest. Account Change Data Capture is subscribed over CometD from a replay id the caller keeps, redelivered events are dropped, and each event maps to Customers, or to the ids to reconcile when the event bus lost data or the stored replay id has expired. One governor per org keeps the hub under the 25 concurrent long-running requests and spreads the daily API allocation over the day, and the client stops sending when `Sforce-Limit-Info` shows the org near its cap.',
   vendorDocs: [
     'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest.htm',
     'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm',
     'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm',
     'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm',
     'https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_event_fields_header.htm',
+    'https://developer.salesforce.com/docs/atlas.en-us.api_streaming.meta/api_streaming/using_streaming_api_durability.htm',
     'https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm',
   ],
   parseConfig: parseSalesforceConnectionConfig,
@@ -100,13 +101,14 @@ export const salesforceConnectorSpec = defineConnectorSpec<SalesforceConnectionC
       idempotency: 'a read',
     },
     {
-      name: 'account.changeEvent',
+      name: 'account.changeEvents',
       direction: 'inbound',
       description:
-        'Maps an Account change event (CREATE, UPDATE, UNDELETE) to canonical Customers, one per record id, with changeType, changedFields, nulledFields and changeOrigin beside them; DELETE to the deleted ids; GAP_* and GAP_OVERFLOW to the ids (or all Accounts) to reconcile.',
-      endpoint: 'CometD /cometd/XX.X, channel /data/AccountChangeEvent',
+        'Subscribes to Account change events over the Streaming API (Bayeux long-polling: a handshake with the bearer token, a subscription with the replay extension from the caller’s checkpoint, `/meta/connect` held up to 110 s, the server’s advice followed) and hands over each event in commit order with its checkpoint: CREATE, UPDATE and UNDELETE as canonical Customers (one per record id, with changeType, changedFields, nulledFields and changeOrigin beside them), DELETE as the deleted ids, GAP_* and GAP_OVERFLOW as the ids (or all Accounts) to reconcile, an event that does not map as rejected. A stored replay id past retention is reported once as a retention gap and the subscription resumes from -1.',
+      endpoint:
+        'POST /cometd/XX.X (/meta/handshake, /meta/subscribe with ext.replay, /meta/connect), channel /data/AccountChangeEvent',
       idempotency:
-        '`EventUuid` is the dedupe key (kept on redelivery; replay ids are not identities); the Customer’s version is the commit instant, so a stale event never overwrites a newer one; the hub’s own echoes are flagged by `client=<clientName>` in changeOrigin',
+        'redelivered events (same `EventUuid`, after a reconnect or a replay) are dropped before mapping by a window of the last 10,000 EventUuids, and counted; replay ids are resume points, not identities. The caller keeps the replay id: each delivery carries `{replayId, commitTimestamp}`, stored once the caller has committed it, and the next subscriber resumes after it (after a reconnect the subscriber itself resubscribes after the last delivery its handler completed). The Customer’s version is the commit instant, so a stale event never overwrites a newer one; the hub’s own echoes are flagged by `client=<clientName>` in changeOrigin',
     },
   ],
   limits: [
@@ -146,6 +148,13 @@ export const salesforceConnectorSpec = defineConnectorSpec<SalesforceConnectionC
   errors,
   faultRows: [
     {
+      row: 1,
+      fault:
+        'CometD delivers an event again, same `EventUuid` and replay id: the server dropped the client (`403::Unknown client`, advice `handshake`), the subscriber handshakes and resubscribes, and the org replays recent events',
+      handling:
+        'the subscriber resubscribes after the last event its handler completed and drops every event whose EventUuid is in its window of the last 10,000 (counted as duplicates), so each event reaches the hub once',
+    },
+    {
       row: 4,
       fault:
         'UPDATE events that change nothing the Customer holds: a no-op save (`LastModifiedDate` only), a system change (`SystemModstamp` only)',
@@ -169,7 +178,7 @@ export const salesforceConnectorSpec = defineConnectorSpec<SalesforceConnectionC
       row: 8,
       fault: '401 `INVALID_SESSION_ID` once the session timed out or was revoked',
       handling:
-        'one token request for all concurrent callers (single flight), the call retried once; a second 401 is `auth`; a refused token request (`invalid_grant`, `invalid_client`) is `auth`',
+        'one token request for all concurrent callers (single flight), the call retried once; a second 401 is `auth`; a refused token request (`invalid_grant`, `invalid_client`) is `auth`. The change-event subscriber does the same for `401::Authentication invalid` or a handshake denied with failureReason 401: one refresh, a new handshake, resubscribed after its last event',
     },
     {
       row: 9,
@@ -205,9 +214,9 @@ export const salesforceConnectorSpec = defineConnectorSpec<SalesforceConnectionC
     {
       row: 15,
       fault:
-        '`GAP_CREATE|UPDATE|DELETE|UNDELETE` and `GAP_OVERFLOW` events with a header and no data',
+        '`GAP_CREATE|UPDATE|DELETE|UNDELETE` and `GAP_OVERFLOW` events with a header and no data; a stored replay id older than the 72 h retention, refused with `400::The replayId {…} you provided was invalid`',
       handling:
-        'mapped to `reconcile` with the ids (or every Account, for an overflow or a `001*` wildcard), never to a Customer',
+        'gap events are mapped to `reconcile` with the ids (or every Account, for an overflow or a `001*` wildcard), never to a Customer; an expired replay id is reported once as a `retention_gap`, “reconcile every Account changed since” the stored checkpoint’s commit time, after the subscription has resumed from -1, instead of retrying the dead id',
     },
     {
       row: 16,

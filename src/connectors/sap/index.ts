@@ -1,4 +1,4 @@
-/** @module connectors/sap — SAP S/4HANA Cloud (OData v2): connection spec, session and CSRF, client, error table, mapping, operations. */
+/** @module connectors/sap — SAP S/4HANA Cloud (OData v2): connection spec, session and CSRF, client, error table, mapping, operations, inbound business events. */
 export {
   SapConnectionSpec,
   parseSapConnectionConfig,
@@ -74,4 +74,30 @@ export type {
 } from './sap-operations.ts'
 export { createSalesOrdersOnce } from './sap-batch.ts'
 export type { SapBatchItemResult, SapBatchOutcome } from './sap-batch.ts'
+export {
+  SAP_BUSINESS_EVENT_TYPES,
+  SAP_EVENT_OBJECTS,
+  parseSapBusinessEvent,
+  sapEntityKey,
+} from './sap-event-mapping.ts'
+export type { SapBusinessEvent, SapEventObject, SapEventSubject } from './sap-event-mapping.ts'
+export {
+  SAP_VERSION_EPOCH,
+  contentFingerprint,
+  sapEntityVersion,
+  sapVersionOrdinal,
+} from './sap-entity-version.ts'
+export type { SapEntityVersion } from './sap-entity-version.ts'
+export { DEFAULT_DEDUPE_WINDOW, SapEventReceiver } from './sap-event-receiver.ts'
+export type {
+  SapEventAcceptance,
+  SapEventReceiverOptions,
+  SapEventResolution,
+} from './sap-event-receiver.ts'
+export { SapEventFeedConsumer } from './sap-event-feed-consumer.ts'
+export type {
+  SapEventFeedItem,
+  SapEventFeedOptions,
+  SapEventFeedPage,
+} from './sap-event-feed-consumer.ts'
 export { sapConnectorSpec } from './sap-connector-spec.ts'

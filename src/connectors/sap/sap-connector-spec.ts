@@ -73,6 +73,25 @@ const operations: readonly ConnectorOperation[] = [
     endpoint: `GET ${SO}/A_SalesOrder('{id}')?$expand=to_Item; GET ${SO}/A_SalesOrder?$filter=…&$top=&$skip=`,
     idempotency: 'A read has no effect.',
   },
+  {
+    name: 'businessEvent.receive',
+    direction: 'inbound',
+    description:
+      'Accepts a key-only business event pushed as a structured CloudEvent (BusinessPartner.Created/Changed, SalesOrder.Created/Changed/Deleted), refuses a malformed one naming the field, and resolves it by reading the entity as SAP holds it now: a business partner as a canonical Customer, a sales order as its snapshot, each with the version from its ETag; an entity SAP no longer has resolves to deleted.',
+    endpoint: `POST {hub webhook} (application/cloudevents+json); GET ${BP}/A_BusinessPartner('{key}'); GET ${SO}/A_SalesOrder('{key}')?$expand=to_Item`,
+    idempotency:
+      'The CloudEvent id is the dedupe key (the same on every redelivery). Nothing is taken from the event but the key: every delivery, late, repeated or reordered, resolves to the current state and its ETag change timestamp, and the engine’s version guard applies a version once and never one older than applied.',
+    inDoubtRead: `GET ${BP}/A_BusinessPartner('{key}') or GET ${SO}/A_SalesOrder('{key}')?$expand=to_Item: resolving again is the read`,
+  },
+  {
+    name: 'businessEvent.pull',
+    direction: 'inbound',
+    description:
+      'Pages through the event feed after a stored sequence (the simulator’s /__sim/events stands in for an Event Mesh queue) and hands out each event with its sequence, a feed-retention gap first when events were dropped.',
+    endpoint: 'GET {event feed}?after={seq}&limit={n}',
+    idempotency:
+      'A read. The caller persists each event’s sequence after handling it and the next consumer starts after it, so a restart neither skips nor repeats an event.',
+  },
 ]
 
 const limits: readonly ConnectorLimit[] = [
@@ -118,6 +137,27 @@ const errors: readonly ConnectorErrorMapping[] = SAP_ERROR_TABLE.map((row) => ({
 
 const faultRows: readonly ConnectorFaultRow[] = [
   {
+    row: 1,
+    fault:
+      'The same event (same CloudEvent id) delivered again: the broker retries after an error or a 200 that came too late, or an operator redelivers',
+    handling:
+      'the event id is the dedupe key: once handled, a redelivery is flagged duplicate and not resolved again (a bounded in-memory window; stored as the inbox’s message id, which is unique across restarts). Two deliveries in flight at once resolve to the same version, which the version guard applies once',
+  },
+  {
+    row: 3,
+    fault:
+      'Out of order: SalesOrder.Changed before Created, an older change after a newer one (deliveries held and released newest first)',
+    handling:
+      'no event is applied as such: each resolves to the entity’s current state, so a late event resolves to the latest version too; the version (the ETag’s change timestamp in 100 ns ticks, distinct for two changes in one millisecond) orders applications in the engine’s version guard, which skips an equal or older one',
+  },
+  {
+    row: 4,
+    fault:
+      'A save that changed nothing still publishes Changed; an event re-published without any change',
+    handling:
+      'an event without a change resolves to the version already applied, which the guard skips; a save without change moves the ETag, but the resolution’s content fingerprint (SHA-256 of the mapped entity without its version) is unchanged, so the caller can skip the work',
+  },
+  {
     row: 6,
     fault: '429 (generic) or 503 from the Web Dispatcher, with Retry-After',
     handling:
@@ -162,6 +202,13 @@ const faultRows: readonly ConnectorFaultRow[] = [
       'validation with the SAP message, code and field: dead-lettered at once, never retried',
   },
   {
+    row: 15,
+    fault:
+      'Key-only events: the state has moved on (changed again, or deleted) by the time the event is read; events dropped from the feed before they were read',
+    handling:
+      'the key is resolved by an OData read of the current state, never from the event; an entity SAP no longer has resolves to deleted, not an error; the pull consumer reports a gap (reconcile what changed) before it resumes at the oldest event still kept',
+  },
+  {
     row: 16,
     fault:
       'The order is committed, then the connection resets (or the answer comes after our deadline)',
@@ -185,12 +232,13 @@ export const sapConnectorSpec = defineConnectorSpec<SapConnectionConfig>({
   name: 'sap',
   title: 'SAP S/4HANA Cloud (OData v2)',
   summary:
-    'Creates business partners (customers) and sales orders in SAP S/4HANA Cloud through the OData v2 services API_BUSINESS_PARTNER and API_SALES_ORDER_SRV, under a communication user with HTTP Basic. One security session per connection carries the CSRF token every write needs. SAP offers no idempotency key, so each create first queries the hub’s business key (BusinessPartnerIdByExtSystem, PurchaseOrderByCustomer); changes go under If-Match with the ETag, and many orders can go in one $batch with one changeset each.',
+    'Creates business partners (customers) and sales orders in SAP S/4HANA Cloud through the OData v2 services API_BUSINESS_PARTNER and API_SALES_ORDER_SRV, under a communication user with HTTP Basic. One security session per connection carries the CSRF token every write needs. SAP offers no idempotency key, so each create first queries the hub’s business key (BusinessPartnerIdByExtSystem, PurchaseOrderByCustomer); changes go under If-Match with the ETag, and many orders can go in one $batch with one changeset each. Inbound, its key-only business events (pushed CloudEvents, or pulled from a feed by sequence) are deduplicated by event id and resolved by reading the entity’s current state and version, so a late or repeated event never applies stale state.',
   vendorDocs: [
     'https://api.sap.com/api/API_SALES_ORDER_SRV/overview',
     'https://api.sap.com/api/API_BUSINESS_PARTNER/overview',
     'https://sap.github.io/cloud-sdk/docs/js/features/connectivity/csrf',
     'https://sap.github.io/cloud-sdk/docs/js/features/odata/common/etag',
+    'https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md',
   ],
   parseConfig: parseSapConnectionConfig,
   configFields: sapConfigFields,

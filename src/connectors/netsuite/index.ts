@@ -1,10 +1,36 @@
-/** @module connectors/netsuite — NetSuite: connection spec, OAuth 2.0 tokens, REST record client, error table, mapping. */
+/** @module connectors/netsuite — NetSuite: connection spec, OAuth 2.0 tokens or TBA signatures, REST record and SuiteQL client, transforms, error table, mapping. */
 export {
   NetSuiteConnectionSpec,
   netSuiteConfigFields,
   parseNetSuiteConnectionConfig,
 } from './netsuite-spec.ts'
-export type { NetSuiteConnectionConfig, NetSuiteConnectionInput } from './netsuite-spec.ts'
+export type {
+  NetSuiteAuthConfig,
+  NetSuiteConnectionConfig,
+  NetSuiteConnectionInput,
+} from './netsuite-spec.ts'
+export {
+  NetSuiteTbaSigner,
+  netsuiteRealm,
+  oauthHmacSignature,
+  oauthPercentEncode,
+  signatureBaseString,
+} from './netsuite-tba-signer.ts'
+export type { NetSuiteTbaCredentials, NetSuiteTbaSignerOptions } from './netsuite-tba-signer.ts'
+export { bearerAuth, tbaAuth } from './netsuite-request-auth.ts'
+export type { NetSuiteAuthorization, NetSuiteRequestAuth } from './netsuite-request-auth.ts'
+export {
+  SUITEQL_MAX_PAGE_SIZE,
+  SUITEQL_MAX_RESULTS,
+  SUITEQL_PATH,
+  suiteqlString,
+} from './netsuite-suiteql.ts'
+export type { SuiteQlOptions, SuiteQlRow } from './netsuite-suiteql.ts'
+export type {
+  NetSuiteFulfillmentLine,
+  NetSuiteInvoiceRef,
+  NetSuiteTransformOptions,
+} from './netsuite-transform.ts'
 export { NETSUITE_TOKEN_PATH, NetSuiteTokenProvider } from './netsuite-token-provider.ts'
 export type {
   NetSuiteAccessToken,

@@ -1,17 +1,27 @@
-/** @module connectors/netsuite/netsuite-client — SuiteTalk REST record API: upsert by external id, read, create, governance. */
+/** @module connectors/netsuite/netsuite-client — SuiteTalk REST: upsert by external id, read, create, SuiteQL, transforms, governance; OAuth 2.0 or TBA. */
 import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
 import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
-import { HubError } from '../../errors/hub-error.ts'
-import { HttpTransportError, headerValue, httpExchange } from '../wire/http-exchange.ts'
-import type { HttpExchangeResponse, HttpMethod } from '../wire/http-exchange.ts'
-import { parseUntrustedJson } from '../wire/untrusted-json.ts'
-import { classifyNetSuiteFailure, parseNetSuiteErrorBody } from './netsuite-error-classifier.ts'
-import type { NetSuiteFailure, NetSuiteOperation } from './netsuite-error-classifier.ts'
+import { parseNetSuiteErrorBody } from './netsuite-error-classifier.ts'
+import { NetSuiteHttp } from './netsuite-http.ts'
+import type { NetSuiteCall } from './netsuite-http.ts'
+import { RECORD_PATH, eidPath, recordType } from './netsuite-record-path.ts'
+import { bearerAuth, tbaAuth } from './netsuite-request-auth.ts'
 import type { NetSuiteConnectionConfig } from './netsuite-spec.ts'
+import { suiteqlRows } from './netsuite-suiteql.ts'
+import type { SuiteQlOptions, SuiteQlRow } from './netsuite-suiteql.ts'
+import { NetSuiteTbaSigner } from './netsuite-tba-signer.ts'
 import { NetSuiteTokenProvider } from './netsuite-token-provider.ts'
-import type { NetSuiteAccessToken } from './netsuite-token-provider.ts'
-import { RECORD_PATH, eidPath, internalIdFromLocation, recordType } from './netsuite-record-path.ts'
+import {
+  invoicesFromSalesOrder,
+  transformToInvoice,
+  transformToItemFulfillment,
+} from './netsuite-transform.ts'
+import type {
+  NetSuiteFulfillmentLine,
+  NetSuiteInvoiceRef,
+  NetSuiteTransformOptions,
+} from './netsuite-transform.ts'
 
 const GOVERNANCE_PATH = '/services/rest/system/v1/governanceLimits'
 
@@ -33,52 +43,59 @@ export interface NetSuiteWriteOptions {
 
 export interface NetSuiteClientOptions {
   clock?: Clock
-  /** Share one provider between clients of the same account so they share one token. */
+  /** OAuth 2.0: share one provider between clients of the same account so they share one token. */
   tokenProvider?: NetSuiteTokenProvider
-  /** The hub's store, to share the token with the other hub processes (single-flight across them). */
+  /** OAuth 2.0: the hub's store, to share the token with the other hub processes (single-flight across them). */
   sharedTokens?: SharedTokenStore
-}
-
-interface Call {
-  method: HttpMethod
-  path: string
-  operation: NetSuiteOperation
-  body?: unknown
-  signal?: AbortSignal | undefined
-  idempotencyKey?: string | undefined
+  /** TBA: a signer to use instead of the one built from the config (tests fix its nonce and clock). */
+  tbaSigner?: NetSuiteTbaSigner
 }
 
 export class NetSuiteClient {
   readonly #config: NetSuiteConnectionConfig
-  readonly #clock: Clock
-  readonly #tokens: NetSuiteTokenProvider
+  readonly #http: NetSuiteHttp
 
   constructor(config: NetSuiteConnectionConfig, options: NetSuiteClientOptions = {}) {
     this.#config = config
-    this.#clock = options.clock ?? systemClock
-    this.#tokens =
-      options.tokenProvider ??
-      NetSuiteTokenProvider.fromConfig(config, {
-        ...(options.clock === undefined ? {} : { clock: options.clock }),
-        ...(options.sharedTokens === undefined ? {} : { sharedTokens: options.sharedTokens }),
-      })
+    const clock = options.clock ?? systemClock
+    const timed = options.clock === undefined ? {} : { clock: options.clock }
+    // Exactly one method is configured (the spec refuses both or neither): TBA signs each
+    // request, OAuth 2.0 fetches a bearer token and shares it.
+    const auth =
+      config.auth.method === 'tba'
+        ? tbaAuth(options.tbaSigner ?? NetSuiteTbaSigner.fromConfig(config, timed))
+        : bearerAuth(
+            options.tokenProvider ??
+              NetSuiteTokenProvider.fromConfig(config, {
+                ...timed,
+                ...(options.sharedTokens === undefined
+                  ? {}
+                  : { sharedTokens: options.sharedTokens }),
+              }),
+          )
+    this.#http = new NetSuiteHttp({
+      baseUrl: config.baseUrl,
+      requestTimeoutMs: config.requestTimeoutMs,
+      auth,
+      clock,
+    })
   }
 
   /** Reads the account's concurrency limits; the hub's governor calls this at start-up. */
   async getGovernanceLimits(signal?: AbortSignal): Promise<NetSuiteGovernanceLimits> {
     const label = `GET ${GOVERNANCE_PATH}`
-    const response = await this.#send({
+    const response = await this.#http.send({
       method: 'GET',
       path: GOVERNANCE_PATH,
       operation: 'read',
       signal,
     })
-    this.#expectStatus(response, 'read', label)
-    const body = this.#json(response, 'read', label)
+    this.#http.expectStatus(response, 'read', label)
+    const body = this.#http.json(response, 'read', label)
     const account = body.accountConcurrencyLimit
     const unallocated = body.accountUnallocatedConcurrencyLimit
     if (!isCount(account) || !isCount(unallocated)) {
-      throw this.#malformed(
+      throw this.#http.malformed(
         'read',
         response.status,
         label,
@@ -102,13 +119,13 @@ export class NetSuiteClient {
   ): Promise<{ id: string; record: Record<string, unknown> } | null> {
     const path = eidPath(type, externalId)
     const label = `GET ${path}`
-    const response = await this.#send({ method: 'GET', path, operation: 'read', signal })
+    const response = await this.#http.send({ method: 'GET', path, operation: 'read', signal })
     if (response.status === 404 && isMissingRecord(response.body)) return null
-    this.#expectStatus(response, 'read', label)
-    const record = this.#json(response, 'read', label)
+    this.#http.expectStatus(response, 'read', label)
+    const record = this.#http.json(response, 'read', label)
     const id = typeof record.id === 'number' ? String(record.id) : record.id
     if (typeof id !== 'string' || !/^\d+$/.test(id)) {
-      throw this.#malformed('read', response.status, label, 'the record has no internal id')
+      throw this.#http.malformed('read', response.status, label, 'the record has no internal id')
     }
     return { id, record }
   }
@@ -126,7 +143,7 @@ export class NetSuiteClient {
     options: NetSuiteWriteOptions = {},
   ): Promise<{ id: string }> {
     const path = eidPath(type, externalId)
-    const call: Call = {
+    const call: NetSuiteCall = {
       method: 'PUT',
       path,
       operation: 'idempotent_write',
@@ -134,8 +151,8 @@ export class NetSuiteClient {
       signal: options.signal,
       idempotencyKey: options.idempotencyKey,
     }
-    const response = await this.#send(call)
-    return { id: this.#idFromLocation(response, type, 'idempotent_write', `PUT ${path}`) }
+    const response = await this.#http.send(call)
+    return { id: this.#http.idFromLocation(response, type, 'idempotent_write', `PUT ${path}`) }
   }
 
   /** Creates a record (`POST …/{type}`). Not idempotent: prefer `upsertByExternalId`. */
@@ -146,7 +163,7 @@ export class NetSuiteClient {
     options: NetSuiteWriteOptions = {},
   ): Promise<{ id: string }> {
     const path = `${RECORD_PATH}/${recordType(type)}`
-    const call: Call = {
+    const call: NetSuiteCall = {
       method: 'POST',
       path,
       operation: 'write',
@@ -154,134 +171,48 @@ export class NetSuiteClient {
       signal: options.signal,
       idempotencyKey: options.idempotencyKey,
     }
-    const response = await this.#send(call)
-    return { id: this.#idFromLocation(response, type, 'write', `POST ${path}`) }
+    const response = await this.#http.send(call)
+    return { id: this.#http.idFromLocation(response, type, 'write', `POST ${path}`) }
   }
 
-  /** Sends with a bearer token; on 401, invalidates that token and retries exactly once with a fresh one. */
-  async #send(call: Call): Promise<HttpExchangeResponse> {
-    const token = await this.#token(call)
-    const first = await this.#exchange(call, token.value.reveal())
-    if (first.status !== 401) return first
-    this.#tokens.invalidate(token)
-    const fresh = await this.#token(call)
-    // A 401 on the retry falls through to the classifier, which reports it as auth.
-    return this.#exchange(call, fresh.value.reveal())
+  /** Every row of a SuiteQL query, fetched page by page (≤ 1000 rows each) until `hasMore` is false. */
+  suiteql(
+    query: string,
+    options: SuiteQlOptions = {},
+  ): AsyncGenerator<SuiteQlRow, void, undefined> {
+    return suiteqlRows(this.#http, query, options)
   }
 
-  async #token(call: Call): Promise<NetSuiteAccessToken> {
-    try {
-      return await this.#tokens.getToken(call.signal)
-    } catch (error) {
-      if (HubError.is(error)) throw error
-      // Only the caller's abort gets here: the record request was never sent.
-      throw HubError.retryable(
-        `NetSuite ${call.method} ${call.path} not sent: aborted while waiting for a token`,
-        {
-          cause: error,
-        },
-      )
-    }
+  /** `suiteql` collected into an array. */
+  async suiteqlAll(query: string, options: SuiteQlOptions = {}): Promise<SuiteQlRow[]> {
+    const rows: SuiteQlRow[] = []
+    for await (const row of this.suiteql(query, options)) rows.push(row)
+    return rows
   }
 
-  async #exchange(call: Call, bearer: string): Promise<HttpExchangeResponse> {
-    try {
-      return await httpExchange({
-        method: call.method,
-        url: `${this.#config.baseUrl}${call.path}`,
-        headers: {
-          accept: 'application/json',
-          authorization: `Bearer ${bearer}`,
-          ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(call.idempotencyKey === undefined
-            ? {}
-            : { 'x-netsuite-idempotency-key': call.idempotencyKey }),
-        },
-        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-        timeoutMs: this.#config.requestTimeoutMs,
-        signal: call.signal,
-      })
-    } catch (error) {
-      if (!(error instanceof HttpTransportError)) throw error
-      throw this.#classify({
-        kind: 'network',
-        operation: call.operation,
-        error,
-        label: `${call.method} ${call.path}`,
-      })
-    }
+  /** Invoices the sales order once: an invoice already created from it is returned instead. */
+  transformToInvoice(
+    salesOrderId: string,
+    options: NetSuiteTransformOptions = {},
+  ): Promise<{ id: string; created: boolean }> {
+    return transformToInvoice(this.#http, salesOrderId, options)
   }
 
-  #expectStatus(response: HttpExchangeResponse, operation: NetSuiteOperation, label: string): void {
-    if (response.status >= 200 && response.status <= 299) return
-    throw this.#classify({
-      kind: 'response',
-      operation,
-      status: response.status,
-      headers: response.headers,
-      body: response.body,
-      label,
-    })
+  /** The invoices created from a sales order, oldest first: the in-doubt read of `transformToInvoice`. */
+  invoicesFromSalesOrder(
+    salesOrderId: string,
+    signal?: AbortSignal,
+  ): Promise<NetSuiteInvoiceRef[]> {
+    return invoicesFromSalesOrder(this.#http, salesOrderId, signal)
   }
 
-  #idFromLocation(
-    response: HttpExchangeResponse,
-    type: string,
-    operation: NetSuiteOperation,
-    label: string,
-  ): string {
-    this.#expectStatus(response, operation, label)
-    const location = headerValue(response.headers, 'location')
-    if (location === undefined) {
-      throw this.#malformed(operation, response.status, label, 'sent no Location header')
-    }
-    const id = internalIdFromLocation(location, type)
-    if (id === undefined) {
-      throw this.#malformed(
-        operation,
-        response.status,
-        label,
-        `its Location ${JSON.stringify(location.slice(0, 200))} names no ${type} id`,
-      )
-    }
-    return id
-  }
-
-  #json(
-    response: HttpExchangeResponse,
-    operation: NetSuiteOperation,
-    label: string,
-  ): Record<string, unknown> {
-    try {
-      const parsed = parseUntrustedJson(response.body, { source: `NetSuite ${label} response` })
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-        return parsed as Record<string, unknown>
-      }
-    } catch (cause) {
-      throw this.#malformed(operation, response.status, label, 'the body is not JSON', cause)
-    }
-    throw this.#malformed(operation, response.status, label, 'the body is not a JSON object')
-  }
-
-  #malformed(
-    operation: NetSuiteOperation,
-    status: number,
-    label: string,
-    reason: string,
-    cause?: unknown,
-  ): HubError {
-    return this.#classify({
-      kind: 'malformed_success',
-      operation,
-      status,
-      reason,
-      label,
-      ...(cause === undefined ? {} : { cause }),
-    })
-  }
-
-  #classify(failure: NetSuiteFailure): HubError {
-    return classifyNetSuiteFailure(failure, this.#clock.now())
+  /** Ships the given lines of the sales order, or all it has left to ship. Not idempotent. */
+  transformToItemFulfillment(
+    salesOrderId: string,
+    lines?: readonly NetSuiteFulfillmentLine[],
+    options: NetSuiteTransformOptions = {},
+  ): Promise<{ id: string }> {
+    return transformToItemFulfillment(this.#http, salesOrderId, lines, options)
   }
 }
 

@@ -27,7 +27,7 @@ export const netsuiteConnectorSpec = defineConnectorSpec<NetSuiteConnectionConfi
   name: 'netsuite',
   title: 'Oracle NetSuite (SuiteTalk REST)',
   summary:
-    'Writes customers and sales orders to a NetSuite account through the SuiteTalk REST record API, authenticated with OAuth 2.0 client credentials. Every write is an upsert by external id, so a request repeated after an unknown outcome updates the record it already made instead of making a second one; the account-wide concurrency limit, shared with every other integration, is read from `governanceLimits` and never exceeded.',
+    'Writes customers and sales orders to a NetSuite account through the SuiteTalk REST record API, invoices and ships sales orders through `!transform`, and reads with SuiteQL; authenticated with OAuth 2.0 client credentials or token-based authentication (OAuth 1.0a, HMAC-SHA256). Every record write is an upsert by external id, so a request repeated after an unknown outcome updates the record it already made instead of making a second one; the account-wide concurrency limit, shared with every other integration, is read from `governanceLimits` and never exceeded.',
   vendorDocs: [
     'https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/chapter_1540391670.html',
     'https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1544787084.html',
@@ -62,6 +62,35 @@ export const netsuiteConnectorSpec = defineConnectorSpec<NetSuiteConnectionConfi
         'upsert by external id (`SHOPIFY-O-<id>`), guarded by the source version in `custbody_syncline_source_version` so a stale version is never applied',
       inDoubtRead:
         'GET /services/rest/record/v1/salesOrder/eid:{externalId}, counting only a record that carries this version or newer',
+    },
+    {
+      name: 'invoice.fromSalesOrder',
+      direction: 'outbound',
+      description:
+        'Invoices a whole sales order by transforming it. NetSuite’s transform is not idempotent (a second one bills again), so the connector first looks for an invoice already created from the order and returns it instead.',
+      endpoint: 'POST /services/rest/record/v1/salesOrder/{id}/!transform/invoice',
+      idempotency:
+        "guarded: SuiteQL `transaction` where `type = 'CustInvc'` and `createdfrom` = the order before transforming, plus one `X-NetSuite-Idempotency-Key` per order (`syncline-invoice-salesOrder-<id>`)",
+      inDoubtRead:
+        'SuiteQL: the invoices whose `createdfrom` is the order (the same guard, so calling again after an unknown outcome is the safe retry)',
+    },
+    {
+      name: 'itemFulfillment.fromSalesOrder',
+      direction: 'outbound',
+      description:
+        'Ships a sales order, whole or the given lines (`replace=item`), by transforming it into an item fulfillment. Partial shipments are normal, so a second call is a second shipment.',
+      endpoint: 'POST /services/rest/record/v1/salesOrder/{id}/!transform/itemFulfillment',
+      idempotency:
+        'the caller’s `X-NetSuite-Idempotency-Key` (one per warehouse shipment); the flow reads the order’s fulfillments before repeating one',
+      inDoubtRead: 'SuiteQL: the item fulfillments whose `createdfrom` is the order',
+    },
+    {
+      name: 'suiteql.query',
+      direction: 'read',
+      description:
+        'Runs a SuiteQL query and pages it to the end (`limit` ≤ 1000, `offset`, `hasMore`); a query past NetSuite’s 100,000-row cap fails with a hint to page by key range instead of stopping short.',
+      endpoint: 'POST /services/rest/query/v1/suiteql?limit={n}&offset={m} (`Prefer: transient`)',
+      idempotency: 'a read',
     },
     {
       name: 'record.get',
@@ -114,9 +143,10 @@ export const netsuiteConnectorSpec = defineConnectorSpec<NetSuiteConnectionConfi
     },
     {
       row: 8,
-      fault: '401 once the OAuth 2.0 access token expired',
+      fault:
+        '401 once the OAuth 2.0 access token expired; 401 `INVALID_LOGIN_ATTEMPT` for a TBA signature that fails (wrong secret, stale timestamp, reused nonce)',
       handling:
-        'one token request for all concurrent callers (single flight), the call retried once; a second 401 is `auth`',
+        'OAuth 2.0: one token request for all concurrent callers (single flight, across hub processes through the store), the call retried once; a second 401 is `auth`. TBA: every request signed afresh (new nonce and timestamp), a refused signature is `auth`',
     },
     {
       row: 9,
@@ -129,6 +159,12 @@ export const netsuiteConnectorSpec = defineConnectorSpec<NetSuiteConnectionConfi
       fault: 'replays after a crash; `IDEMPOTENCY_ERROR` when a key is reused',
       handling:
         'upsert by external id, so a replay creates nothing new; the key conflict is `conflict` (read, then retry)',
+    },
+    {
+      row: 11,
+      fault: '`!transform/invoice` is not idempotent: a second transform makes a second invoice',
+      handling:
+        'the transform is guarded by a read of the invoices created from the order, so a repeat (after a crash or an unknown outcome) returns the first invoice and makes none',
     },
     {
       row: 14,

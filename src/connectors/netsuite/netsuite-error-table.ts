@@ -121,9 +121,25 @@ export const NETSUITE_ERROR_TABLE: readonly NetSuiteErrorRule[] = [
   },
   {
     id: 'idempotency-key-reused',
-    when: 'o:errorCode IDEMPOTENCY_ERROR: an earlier request with this key was done; fetch its result',
+    when: 'o:errorCode IDEMPOTENCY_ERROR (400 "Conflict"; 409 while the first request with the key still runs): the key was used before, so read the earlier result instead of sending again',
     type: 'conflict',
-    example: response(400, 'IDEMPOTENCY_ERROR'),
+    // As NetSuite shapes it (reference §4.3): status 400 with the title "Conflict".
+    example: {
+      kind: 'response',
+      operation: 'write',
+      status: 400,
+      body: JSON.stringify({
+        type: 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.10',
+        title: 'Conflict',
+        status: 400,
+        'o:errorDetails': [
+          {
+            detail: 'The idempotency key was already used for a different request.',
+            'o:errorCode': 'IDEMPOTENCY_ERROR',
+          },
+        ],
+      }),
+    },
     matches: (f) => f.codes.has('IDEMPOTENCY_ERROR'),
   },
   {

@@ -7,6 +7,13 @@ import {
   secretField,
 } from '../config-spec.ts'
 import type { ConfigFieldReference } from '../config-spec.ts'
+import type { Secret } from '../../secrets/secret-value.ts'
+
+/** A credential that may be left out, when the other authentication method is configured. */
+const optionalSecret = (doc: Parameters<typeof secretField>[0]) => {
+  const schema = secretField(doc).optional()
+  return documented(schema, { ...doc, secret: true })
+}
 
 const shape = {
   accountId: documented(
@@ -39,15 +46,47 @@ const shape = {
   clientId: documented(
     z
       .string({ error: 'expected the OAuth 2.0 client id as a string' })
-      .min(1, { error: 'clientId is empty' }),
+      .min(1, { error: 'clientId is empty' })
+      .optional(),
     {
-      description: 'Client id of the integration record (OAuth 2.0 client credentials flow).',
+      description:
+        'OAuth 2.0 client credentials: client id of the integration record. Give clientId and clientSecret, or the four TBA fields, not both.',
       example: '6f0c1a6e0b6d4e1f9a2c3b4d5e6f7a8b',
     },
   ),
-  clientSecret: secretField({
-    description: 'Client secret of the integration record, sent only to the token endpoint.',
+  clientSecret: optionalSecret({
+    description:
+      'OAuth 2.0 client credentials: client secret of the integration record, sent only to the token endpoint.',
     example: 'a1b2c3…',
+  }),
+  consumerKey: documented(
+    z
+      .string({ error: 'expected the TBA consumer key as a string' })
+      .min(1, { error: 'consumerKey is empty' })
+      .optional(),
+    {
+      description:
+        'Token-based authentication (OAuth 1.0a): consumer key of the integration record. Needs consumerSecret, tokenId and tokenSecret too.',
+      example: '71cc02b731f05895561ef0862d71553a3ac99498a947c3b7beaf4a1e4a29f7c4',
+    },
+  ),
+  consumerSecret: optionalSecret({
+    description: 'TBA: consumer secret of the integration record; it only ever keys signatures.',
+    example: 'from-your-secret-store',
+  }),
+  tokenId: documented(
+    z
+      .string({ error: 'expected the TBA token id as a string' })
+      .min(1, { error: 'tokenId is empty' })
+      .optional(),
+    {
+      description: 'TBA: token id of the access token (a user, a role and the integration record).',
+      example: '89e08d9767c5ac85b374415725567d05b54ecf0960ad2470894a52f741020d82',
+    },
+  ),
+  tokenSecret: optionalSecret({
+    description: 'TBA: token secret of the access token; it only ever keys signatures.',
+    example: 'from-your-secret-store',
   }),
   requestTimeoutMs: documented(
     z
@@ -90,10 +129,78 @@ const shape = {
   ),
 }
 
-export const NetSuiteConnectionSpec = z.strictObject(shape).transform((config) => ({
-  ...config,
-  baseUrl: (config.baseUrl ?? defaultBaseUrl(config.accountId)).replace(/\/+$/, ''),
-}))
+/** How the connection authenticates; exactly one of the two is configured. */
+export type NetSuiteAuthConfig =
+  | { readonly method: 'oauth2'; readonly clientId: string; readonly clientSecret: Secret }
+  | {
+      readonly method: 'tba'
+      readonly consumerKey: string
+      readonly consumerSecret: Secret
+      readonly tokenId: string
+      readonly tokenSecret: Secret
+    }
+
+const OAUTH2_FIELDS = ['clientId', 'clientSecret'] as const
+const TBA_FIELDS = ['consumerKey', 'consumerSecret', 'tokenId', 'tokenSecret'] as const
+const OAUTH2_TEXT = 'clientId and clientSecret (OAuth 2.0 client credentials)'
+const TBA_TEXT =
+  'consumerKey, consumerSecret, tokenId and tokenSecret (token-based authentication, OAuth 1.0a)'
+
+/** Names the fields to add or remove so that exactly one way to authenticate is configured. */
+function checkAuthFields(input: unknown, ctx: z.RefinementCtx): void {
+  if (typeof input !== 'object' || input === null) return
+  const config = input as Record<string, unknown>
+  const given = (names: readonly string[]) => names.filter((n) => config[n] !== undefined)
+  const oauth2 = given(OAUTH2_FIELDS)
+  const tba = given(TBA_FIELDS)
+  if (oauth2.length === 0 && tba.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: `configure one way to authenticate: ${OAUTH2_TEXT}, or ${TBA_TEXT}`,
+    })
+    return
+  }
+  if (oauth2.length > 0 && tba.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [tba[0] ?? 'consumerKey'],
+      message: `give either ${OAUTH2_TEXT} or ${TBA_TEXT}, not both: remove one of the two sets`,
+    })
+    return
+  }
+  const [fields, text] = oauth2.length > 0 ? [OAUTH2_FIELDS, OAUTH2_TEXT] : [TBA_FIELDS, TBA_TEXT]
+  for (const missing of fields.filter((n) => config[n] === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: `${missing} is missing: give ${text}`,
+    })
+  }
+}
+
+const fields = z.strictObject(shape)
+
+function authOf(config: z.output<typeof fields>): NetSuiteAuthConfig {
+  const { clientId, clientSecret, consumerKey, consumerSecret, tokenId, tokenSecret } = config
+  if (clientId !== undefined && clientSecret !== undefined) {
+    return { method: 'oauth2', clientId, clientSecret }
+  }
+  if (consumerKey && consumerSecret && tokenId && tokenSecret) {
+    return { method: 'tba', consumerKey, consumerSecret, tokenId, tokenSecret }
+  }
+  // checkAuthFields has refused such a config before the transform runs.
+  throw new Error('NetSuite config has no complete authentication method')
+}
+
+export const NetSuiteConnectionSpec = fields
+  // Runs even when other fields failed, so one parse names every field to fix.
+  .superRefine((config, ctx) => checkAuthFields(config, ctx), { when: () => true })
+  .transform((config) => ({
+    ...config,
+    baseUrl: (config.baseUrl ?? defaultBaseUrl(config.accountId)).replace(/\/+$/, ''),
+    auth: authOf(config),
+  }))
 
 export type NetSuiteConnectionConfig = z.output<typeof NetSuiteConnectionSpec>
 export type NetSuiteConnectionInput = z.input<typeof NetSuiteConnectionSpec>

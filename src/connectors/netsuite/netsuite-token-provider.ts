@@ -1,7 +1,7 @@
 /** @module connectors/netsuite/netsuite-token-provider — OAuth 2.0 client-credentials tokens, cached and refreshed single-flight. */
 import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
-import type { HubError } from '../../errors/hub-error.ts'
+import { HubError } from '../../errors/hub-error.ts'
 import { Secret } from '../../secrets/secret-value.ts'
 import { SingleFlightTokens } from '../credentials/shared-token-coordinator.ts'
 import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
@@ -50,10 +50,17 @@ export class NetSuiteTokenProvider {
     config: NetSuiteConnectionConfig,
     options: { clock?: Clock; sharedTokens?: SharedTokenStore } = {},
   ): NetSuiteTokenProvider {
+    const { auth } = config
+    if (auth.method !== 'oauth2') {
+      throw HubError.validation(
+        'this NetSuite connection authenticates with TBA (consumerKey, tokenId): it has no OAuth 2.0 client to fetch tokens with',
+        { code: 'INVALID_CONFIG' },
+      )
+    }
     return new NetSuiteTokenProvider({
       tokenUrl: `${config.baseUrl}${NETSUITE_TOKEN_PATH}`,
-      clientId: config.clientId,
-      clientSecret: config.clientSecret,
+      clientId: auth.clientId,
+      clientSecret: auth.clientSecret,
       requestTimeoutMs: config.requestTimeoutMs,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.sharedTokens === undefined
@@ -62,7 +69,7 @@ export class NetSuiteTokenProvider {
             // The account and client id name the credential: every connection using them shares it.
             shared: {
               store: options.sharedTokens,
-              credentialKey: `netsuite/${config.accountId}/${config.clientId}`,
+              credentialKey: `netsuite/${config.accountId}/${auth.clientId}`,
             },
           }),
     })

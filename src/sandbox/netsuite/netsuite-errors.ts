@@ -11,6 +11,7 @@ export interface NetSuiteErrorDetail {
   readonly 'o:errorCode': string
   readonly 'o:errorPath'?: string
   readonly 'o:errorQueryParam'?: string
+  readonly 'o:errorHeader'?: string
 }
 
 const PROBLEM: Readonly<Record<number, { type: string; title: string }>> = {

@@ -7,7 +7,6 @@ import type { GateContext, GatedRoute } from '../kit/fault-gate.ts'
 import type { RouteDescription } from '../kit/scenario-router.ts'
 import { emptyResponse, jsonResponse } from '../kit/sim-response.ts'
 import type { SimResponse } from '../kit/sim-response.ts'
-import type { NetSuiteAuth } from './netsuite-auth.ts'
 import { nsErrors } from './netsuite-errors.ts'
 import { prepareWrite } from './netsuite-record-rules.ts'
 import { isRecordType } from './netsuite-record-store.ts'
@@ -18,7 +17,9 @@ import {
   renderList,
   renderRecord,
   renderSublist,
+  SUBLISTS,
 } from './netsuite-record-view.ts'
+import type { ViewContext } from './netsuite-record-view.ts'
 
 export const GOVERNANCE_PATH = '/services/rest/system/v1/governanceLimits'
 
@@ -48,7 +49,12 @@ export const NETSUITE_VENDOR_ROUTES: readonly RouteDescription[] = [
     path: `${RECORD_PATH}/{type}/{id|eid:X}?expandSubResources=true`,
     description: 'one record',
   },
-  { method: 'GET', path: `${RECORD_PATH}/salesOrder/{id}/item`, description: 'the item sublist' },
+  {
+    method: 'GET',
+    path: `${RECORD_PATH}/{type}/{id}/{item|locations}`,
+    description:
+      'a sublist: item (salesOrder, invoice, itemFulfillment), locations (inventoryItem)',
+  },
   { method: 'GET', path: `${RECORD_PATH}/{type}?limit=&offset=`, description: 'collection page' },
   { method: 'GET', path: GOVERNANCE_PATH, description: 'account concurrency limits' },
 ]
@@ -59,7 +65,9 @@ const JSON_COLLECTION = 'application/vnd.oracle.resource+json; type=collection; 
 export interface NetSuiteRouteDeps {
   readonly gate: GateContext
   readonly store: NetSuiteRecordStore
-  readonly auth: NetSuiteAuth
+  /** The account-wide guard (concurrency cap, then authentication), shared by every API route. */
+  readonly guard: NonNullable<GatedRoute['guard']>
+  readonly view: () => ViewContext
   readonly ledger: EffectsLedger
   /** The field whose value the ledger records as each write's source version. */
   readonly versionField: string
@@ -98,7 +106,7 @@ export const keyOfRecord = (record: StoredRecord): BusinessKey => ({
 })
 
 export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDeps): void {
-  const { store, ledger } = deps
+  const { store } = deps
   const effects = {
     recordEffect(record: StoredRecord, kind: 'create' | 'update'): void {
       const version = record.fields[deps.versionField]
@@ -116,20 +124,7 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       })
     },
   }
-  let admitted = 0
-
-  // Account-wide cap first (NetSuite refuses before doing any work), then the token.
-  const guard: GatedRoute['guard'] = (request, tracked) => {
-    if (admitted >= deps.concurrencyLimit()) {
-      ledger.recordConcurrencyRejection()
-      return nsErrors.concurrencyLimit()
-    }
-    admitted += 1
-    tracked.onEnd(() => {
-      admitted -= 1
-    })
-    return deps.auth.accepts(request.headers.authorization) ? null : nsErrors.unauthorized()
-  }
+  const { guard } = deps
 
   const keyOf = (request: FastifyRequest): BusinessKey | null => {
     const { type, ref } = paramsOf(request)
@@ -225,7 +220,7 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       const record = store.find(type, paramsOf(request).ref ?? '')
       if (!record) return nsErrors.nonexistentId()
       const expand = queryOf(request).expandSubResources === 'true'
-      return jsonResponse(200, renderRecord(deps.baseUrl(), store, record, expand), {}, JSON_SINGLE)
+      return jsonResponse(200, renderRecord(deps.view(), record, expand), {}, JSON_SINGLE)
     }),
   )
 
@@ -235,8 +230,10 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
     typed((type, request) => {
       const { ref, sublist } = paramsOf(request)
       const record = store.find(type, ref ?? '')
-      if (!record || type !== 'salesOrder' || sublist !== 'item') return nsErrors.nonexistentId()
-      return jsonResponse(200, renderSublist(deps.baseUrl(), store, record), {}, JSON_COLLECTION)
+      if (!record || sublist === undefined || SUBLISTS[type] !== sublist) {
+        return nsErrors.nonexistentId()
+      }
+      return jsonResponse(200, renderSublist(deps.view(), record), {}, JSON_COLLECTION)
     }),
   )
 

@@ -27,10 +27,25 @@ const SYSTEM_FIELDS = new Set([
   'total',
 ])
 
+/**
+ * Per type, what only NetSuite changes: stock moves through transactions, not item writes, and an
+ * invoice's or fulfillment's lines and source come from the transform that made it.
+ */
+const OWNED_FIELDS: Partial<Record<RecordType, ReadonlySet<string>>> = {
+  invoice: new Set(['item', 'createdFrom', 'entity', 'status', 'amountPaid', 'amountRemaining']),
+  itemFulfillment: new Set(['item', 'createdFrom', 'entity']),
+}
+
+/** An item's stock per location, shown on the item but never stored in it. */
+const STOCK_FIELDS = new Set(['locations', 'totalQuantityOnHand'])
+
+/** Made only by `POST /salesOrder/{id}/!transform/…` in this simulator. */
+const TRANSFORM_ONLY: ReadonlySet<RecordType> = new Set(['invoice', 'itemFulfillment'])
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-const cents = (n: number): number => Math.round(n * 100) / 100
+export const cents = (n: number): number => Math.round(n * 100) / 100
 
 /** Prepares the fields to store for a write of `body` onto `base` (null for a new record). */
 export function prepareWrite(
@@ -46,7 +61,22 @@ export function prepareWrite(
       response: nsErrors.invalidContent('The request body must be a JSON object.'),
     }
   }
-  const incoming = Object.fromEntries(Object.entries(body).filter(([k]) => !SYSTEM_FIELDS.has(k)))
+  if (mode.validate && base === null && TRANSFORM_ONLY.has(type)) {
+    return {
+      ok: false,
+      response: nsErrors.userError(
+        `The simulator creates ${type} records only by transforming a sales order (POST /salesOrder/{id}/!transform/${type}).`,
+      ),
+    }
+  }
+  // Seeding (no validation) may set them, e.g. an invoice someone made in the UI from an order;
+  // stock never: it is kept per location beside the item (sim.inventory).
+  const owned = mode.validate ? OWNED_FIELDS[type] : undefined
+  const incoming = Object.fromEntries(
+    Object.entries(body).filter(
+      ([k]) => !SYSTEM_FIELDS.has(k) && !(owned?.has(k) ?? false) && !STOCK_FIELDS.has(k),
+    ),
+  )
   const merged: Record<string, unknown> = { ...base, ...incoming }
 
   if (type === 'salesOrder') {
@@ -54,6 +84,11 @@ export function prepareWrite(
       const customer = store.resolve('customer', incoming.entity)
       if (!customer) return { ok: false, response: nsErrors.invalidValue('entity', 'entity') }
       merged.entity = { id: customer.id }
+    }
+    if ('location' in incoming) {
+      const location = store.resolve('location', incoming.location)
+      if (!location) return { ok: false, response: nsErrors.invalidValue('location', 'location') }
+      merged.location = { id: location.id }
     }
     if ('item' in incoming) {
       const lines = normaliseLines(store, incoming.item)
@@ -75,9 +110,9 @@ export function prepareWrite(
   return { ok: true, fields: merged }
 }
 
-type Line = Record<string, unknown>
+export type Line = Record<string, unknown>
 
-function linesOf(fields: Readonly<Record<string, unknown>>): Line[] {
+export function linesOf(fields: Readonly<Record<string, unknown>>): Line[] {
   const item = fields.item
   return isObject(item) && Array.isArray(item.items) ? (item.items as Line[]) : []
 }
@@ -103,12 +138,18 @@ function normaliseLines(
     if (typeof rate !== 'number' || !Number.isFinite(rate)) {
       return { ok: false, response: nsErrors.invalidValue('rate', `${path}.rate`) }
     }
+    const location =
+      raw.location === undefined ? undefined : store.resolve('location', raw.location)
+    if (raw.location !== undefined && !location) {
+      return { ok: false, response: nsErrors.invalidValue('location', `${path}.location`) }
+    }
     lines.push({
       ...raw,
       item: { id: item.id },
       quantity: raw.quantity,
       rate,
       amount: cents(raw.quantity * rate),
+      ...(location ? { location: { id: location.id } } : {}),
     })
   }
   return { ok: true, lines }
@@ -143,6 +184,13 @@ function businessRules(
       return typeof fields.itemId === 'string' && fields.itemId !== ''
         ? null
         : nsErrors.userError('Please enter value(s) for: Item Name/Number.', 'itemId')
+    case 'location':
+      return typeof fields.name === 'string' && fields.name !== ''
+        ? null
+        : nsErrors.userError('Please enter value(s) for: Name.', 'name')
+    case 'invoice':
+    case 'itemFulfillment':
+      return null
     case 'salesOrder': {
       if (!isObject(fields.entity)) {
         return nsErrors.userError('Please enter value(s) for: Customer.', 'entity')

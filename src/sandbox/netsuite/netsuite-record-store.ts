@@ -1,7 +1,21 @@
 /** @module sandbox/netsuite/netsuite-record-store — the account's records in memory, addressed by internal id or by eid:externalId. */
 
-export const RECORD_TYPES = ['customer', 'salesOrder', 'inventoryItem'] as const
+export const RECORD_TYPES = [
+  'customer',
+  'salesOrder',
+  'inventoryItem',
+  'location',
+  'invoice',
+  'itemFulfillment',
+] as const
 export type RecordType = (typeof RECORD_TYPES)[number]
+
+/** Transactions NetSuite numbers itself (`tranId`), each type with its own sequence. */
+const TRAN_ID_PREFIX: Partial<Record<RecordType, string>> = {
+  salesOrder: 'SO',
+  invoice: 'INV',
+  itemFulfillment: 'IF',
+}
 
 export const isRecordType = (value: string): value is RecordType =>
   (RECORD_TYPES as readonly string[]).includes(value)
@@ -19,6 +33,12 @@ export interface StoredRecord {
 /** Seeded catalogue: the SKUs the Shopify simulator sells, so flows resolve items by externalId. */
 export const SEED_SKUS: readonly string[] = Array.from({ length: 20 }, (_, i) => `SKU-${i + 1}`)
 
+/** Seeded locations (warehouses), each holding stock of every seeded SKU. */
+export const SEED_LOCATIONS: readonly { externalId: string; name: string; onHand: number }[] = [
+  { externalId: 'WH-MAIN', name: 'Main Warehouse', onHand: 100 },
+  { externalId: 'WH-EAST', name: 'East Coast DC', onHand: 20 },
+]
+
 /** Internal ids start high so that an id can never be mistaken for a SKU number or a line index. */
 const FIRST_INTERNAL_ID = 1000
 
@@ -31,8 +51,10 @@ export class NetSuiteRecordStore {
    * external id is unique per record type, so a map answers it.
    */
   #byExternalId = new Map<RecordType, Map<string, string>>()
+  /** Source transaction id → ids of the transactions transformed from it (`createdFrom`). */
+  #children = new Map<string, Set<string>>()
   #nextId = FIRST_INTERNAL_ID
-  #nextTranId = 1
+  #nextTranId = new Map<RecordType, number>()
 
   constructor(now: () => number) {
     this.#now = now
@@ -68,7 +90,13 @@ export class NetSuiteRecordStore {
   ): StoredRecord {
     const id = String(this.#nextId++)
     const at = this.#now()
-    const extra = type === 'salesOrder' ? { tranId: `SO${this.#nextTranId++}` } : {}
+    const prefix = TRAN_ID_PREFIX[type]
+    const extra: Record<string, unknown> = {}
+    if (prefix !== undefined) {
+      const n = this.#nextTranId.get(type) ?? 1
+      this.#nextTranId.set(type, n + 1)
+      extra.tranId = `${prefix}${n}`
+    }
     const record: StoredRecord = {
       type,
       id,
@@ -79,15 +107,23 @@ export class NetSuiteRecordStore {
     }
     this.#table(type).set(id, record)
     if (externalId !== null) this.#externalIds(type).set(externalId, id)
+    const source = createdFromOf(record)
+    if (source !== undefined) {
+      const set = this.#children.get(source) ?? new Set<string>()
+      set.add(id)
+      this.#children.set(source, set)
+    }
     return record
   }
 
-  /** Replaces the field set; system fields (tranId) survive because the caller cannot set them. */
+  /** Replaces the field set; system fields (tranId, createdFrom) survive because the caller cannot set them. */
   update(record: StoredRecord, fields: Record<string, unknown>): StoredRecord {
-    const keep = record.type === 'salesOrder' ? { tranId: record.fields.tranId } : {}
+    const keep: Record<string, unknown> = {}
+    if (TRAN_ID_PREFIX[record.type] !== undefined) keep.tranId = record.fields.tranId
+    if (record.fields.createdFrom !== undefined) keep.createdFrom = record.fields.createdFrom
     const next: StoredRecord = {
       ...record,
-      fields: { ...keep, ...fields },
+      fields: { ...fields, ...keep },
       lastModifiedDate: this.#now(),
     }
     this.#table(record.type).set(record.id, next)
@@ -98,19 +134,34 @@ export class NetSuiteRecordStore {
     const found = this.find(type, ref)
     if (found === undefined) return false
     if (found.externalId !== null) this.#externalIds(type).delete(found.externalId)
-    return this.#table(type).delete(found.id)
+    const source = createdFromOf(found)
+    if (source !== undefined) this.#children.get(source)?.delete(found.id)
+    this.#table(type).delete(found.id)
+    return true
   }
 
   list(type: RecordType): StoredRecord[] {
     return [...this.#table(type).values()].sort((a, b) => Number(a.id) - Number(b.id))
   }
 
-  /** Everything back to the seed: the catalogue only, ids restarting. */
+  /** Transactions of `type` transformed from the transaction `sourceId`, oldest first. */
+  createdFrom(sourceId: string, type: RecordType): StoredRecord[] {
+    const ids = [...(this.#children.get(sourceId) ?? [])]
+    return ids
+      .flatMap((id) => {
+        const record = this.#table(type).get(id)
+        return record === undefined ? [] : [record]
+      })
+      .sort((a, b) => Number(a.id) - Number(b.id))
+  }
+
+  /** Everything back to the seed: the catalogue and the locations only, ids restarting. */
   reset(): void {
     this.#records = new Map(RECORD_TYPES.map((t) => [t, new Map<string, StoredRecord>()]))
     this.#byExternalId = new Map(RECORD_TYPES.map((t) => [t, new Map<string, string>()]))
+    this.#children = new Map()
     this.#nextId = FIRST_INTERNAL_ID
-    this.#nextTranId = 1
+    this.#nextTranId = new Map()
     SEED_SKUS.forEach((sku, i) => {
       this.insert('inventoryItem', sku, {
         itemId: sku,
@@ -119,6 +170,10 @@ export class NetSuiteRecordStore {
         isInactive: false,
       })
     })
+    // After the SKUs, so their internal ids (1000–1019) stay what they always were.
+    for (const location of SEED_LOCATIONS) {
+      this.insert('location', location.externalId, { name: location.name, isInactive: false })
+    }
   }
 
   #externalIds(type: RecordType): Map<string, string> {
@@ -140,13 +195,32 @@ export class NetSuiteRecordStore {
   }
 }
 
+/** The internal id of the transaction a record was transformed from, if any. */
+export function createdFromOf(record: StoredRecord): string | undefined {
+  const ref = record.fields.createdFrom
+  if (typeof ref !== 'object' || ref === null) return undefined
+  const id = (ref as { id?: unknown }).id
+  return typeof id === 'string' ? id : undefined
+}
+
 /** The name NetSuite shows for a record in a reference's `refName`. */
 export function refNameOf(record: StoredRecord): string {
   const f = record.fields
   const text = (value: unknown): string =>
     typeof value === 'string' && value !== '' ? value : record.id
-  if (record.type === 'inventoryItem') return text(f.itemId)
-  if (record.type === 'salesOrder') return `Sales Order #${text(f.tranId)}`
-  if (typeof f.companyName === 'string' && f.companyName !== '') return f.companyName
-  return [f.firstName, f.lastName].filter((p) => typeof p === 'string').join(' ') || record.id
+  switch (record.type) {
+    case 'inventoryItem':
+      return text(f.itemId)
+    case 'location':
+      return text(f.name)
+    case 'salesOrder':
+      return `Sales Order #${text(f.tranId)}`
+    case 'invoice':
+      return `Invoice #${text(f.tranId)}`
+    case 'itemFulfillment':
+      return `Item Fulfillment #${text(f.tranId)}`
+    case 'customer':
+      if (typeof f.companyName === 'string' && f.companyName !== '') return f.companyName
+      return [f.firstName, f.lastName].filter((p) => typeof p === 'string').join(' ') || record.id
+  }
 }

@@ -5,8 +5,10 @@ import type { RouteDescription } from '../kit/scenario-router.ts'
 import { sendSim } from '../kit/sim-response.ts'
 import type { SimResponse } from '../kit/sim-response.ts'
 import { prepareWrite } from './netsuite-record-rules.ts'
-import { isRecordType } from './netsuite-record-store.ts'
+import { isRecordType, RECORD_TYPES } from './netsuite-record-store.ts'
 import type { NetSuiteRecordStore, RecordType, StoredRecord } from './netsuite-record-store.ts'
+import type { LoginAuditEntry } from './netsuite-route-guard.ts'
+import type { NetSuiteStock, StockLevel } from './netsuite-stock.ts'
 
 /** A stored record for tests: references hold internal ids (`{id}`), times are ISO strings. */
 export interface NetSuiteRecordView {
@@ -31,6 +33,18 @@ export interface NetSuiteRecordAccess {
   remove(type: RecordType, ref: string): boolean
 }
 
+/** Stock per item and location, set out of band (a stock count, a receipt nobody syncs). */
+export interface NetSuiteInventoryAccess {
+  /** Every location's level for the item (`123` or `eid:SKU-1`); undefined for an unknown item. */
+  levels(item: string): { location: NetSuiteRecordView; level: StockLevel }[] | undefined
+  /** Sets the quantities at one location; throws when the item or location does not exist. */
+  set(
+    item: string,
+    location: string,
+    quantities: { quantityOnHand?: number; quantityCommitted?: number },
+  ): StockLevel
+}
+
 export const NETSUITE_SIM_ROUTES: readonly RouteDescription[] = [
   { method: 'GET', path: '/__sim/records/{type}', description: 'all records of a type, as stored' },
   { method: 'GET', path: '/__sim/records/{type}/{id|eid:X}', description: 'one stored record' },
@@ -46,6 +60,22 @@ export const NETSUITE_SIM_ROUTES: readonly RouteDescription[] = [
     description: 'delete a record out of band',
   },
   { method: 'POST', path: '/__sim/tokens/expire', description: 'expire every issued access token' },
+  {
+    method: 'GET',
+    path: '/__sim/inventory/{id|eid:X}',
+    description: 'stock of one item at every location',
+  },
+  {
+    method: 'POST',
+    path: '/__sim/inventory',
+    description:
+      'set stock: {item: "123"|"eid:SKU-1", location: "1020"|"eid:WH-MAIN", quantityOnHand?, quantityCommitted?}',
+  },
+  {
+    method: 'GET',
+    path: '/__sim/login-audit',
+    description: 'failed logins with the reason (InvalidSignature, NonceUsed, InvalidTimestamp…)',
+  },
 ]
 
 export const viewOf = (r: StoredRecord): NetSuiteRecordView => ({
@@ -91,16 +121,47 @@ export function recordAccess(store: NetSuiteRecordStore): NetSuiteRecordAccess {
   }
 }
 
-export function mountNetSuiteSimRoutes(
-  app: FastifyInstance,
-  records: NetSuiteRecordAccess,
-  expireTokens: () => number,
-): void {
+export function inventoryAccess(
+  store: NetSuiteRecordStore,
+  stock: NetSuiteStock,
+): NetSuiteInventoryAccess {
+  return {
+    levels: (ref) => {
+      const item = store.find('inventoryItem', ref)
+      if (!item) return undefined
+      return stock
+        .levels(item.id, store.list('location'))
+        .map(({ location, level }) => ({ location: viewOf(location), level }))
+    },
+    set: (itemRef, locationRef, quantities) => {
+      const item = store.find('inventoryItem', itemRef)
+      const location = store.find('location', locationRef)
+      if (!item) throw new Error(`no inventoryItem ${itemRef}`)
+      if (!location) throw new Error(`no location ${locationRef}`)
+      for (const [name, value] of Object.entries(quantities)) {
+        if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+          throw new Error(`${name} must be a number`)
+        }
+      }
+      return stock.set(item.id, location.id, quantities)
+    },
+  }
+}
+
+export interface NetSuiteSimRouteDeps {
+  readonly records: NetSuiteRecordAccess
+  readonly inventory: NetSuiteInventoryAccess
+  readonly expireTokens: () => number
+  readonly loginAudit: () => LoginAuditEntry[]
+}
+
+export function mountNetSuiteSimRoutes(app: FastifyInstance, deps: NetSuiteSimRouteDeps): void {
+  const { records, inventory } = deps
   const typeOf = (params: unknown): RecordType | null => {
     const type = (params as { type: string }).type
     return isRecordType(type) ? type : null
   }
-  const unknownType = { error: 'record type must be one of customer, salesOrder, inventoryItem' }
+  const unknownType = { error: `record type must be one of ${RECORD_TYPES.join(', ')}` }
 
   app.get('/__sim/records/:type', (request, reply) => {
     const type = typeOf(request.params)
@@ -131,5 +192,27 @@ export function mountNetSuiteSimRoutes(
     const removed = records.remove(type, (request.params as { ref: string }).ref)
     return removed ? reply.code(204).send() : reply.code(404).send({ error: 'no such record' })
   })
-  app.post('/__sim/tokens/expire', () => ({ expired: expireTokens() }))
+  app.post('/__sim/tokens/expire', () => ({ expired: deps.expireTokens() }))
+  app.get('/__sim/inventory/:ref', (request, reply) => {
+    const levels = inventory.levels((request.params as { ref: string }).ref)
+    return levels ? { levels } : reply.code(404).send({ error: 'no such inventoryItem' })
+  })
+  app.post('/__sim/inventory', (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    if (typeof body.item !== 'string' || typeof body.location !== 'string') {
+      return reply.code(400).send({ error: 'body needs item and location (internal id or eid:X)' })
+    }
+    try {
+      const quantities = {
+        ...(body.quantityOnHand === undefined ? {} : { quantityOnHand: body.quantityOnHand }),
+        ...(body.quantityCommitted === undefined
+          ? {}
+          : { quantityCommitted: body.quantityCommitted }),
+      } as { quantityOnHand?: number; quantityCommitted?: number }
+      return inventory.set(body.item, body.location, quantities)
+    } catch (error) {
+      return reply.code(400).send({ error: (error as Error).message })
+    }
+  })
+  app.get('/__sim/login-audit', () => ({ failures: deps.loginAudit() }))
 }

@@ -17,8 +17,23 @@ import { netsuiteFaultRenderer, nsErrors } from './netsuite-errors.ts'
 import { mountNetSuiteRoutes, NETSUITE_VENDOR_ROUTES } from './netsuite-record-routes.ts'
 import type { NetSuiteRecordWrite } from './netsuite-record-routes.ts'
 import { NetSuiteRecordStore } from './netsuite-record-store.ts'
-import { mountNetSuiteSimRoutes, NETSUITE_SIM_ROUTES, recordAccess } from './netsuite-sim-routes.ts'
-import type { NetSuiteRecordAccess } from './netsuite-sim-routes.ts'
+import { accountGuard, LoginAudit } from './netsuite-route-guard.ts'
+import type { LoginAuditEntry } from './netsuite-route-guard.ts'
+import {
+  inventoryAccess,
+  mountNetSuiteSimRoutes,
+  NETSUITE_SIM_ROUTES,
+  recordAccess,
+} from './netsuite-sim-routes.ts'
+import type { NetSuiteInventoryAccess, NetSuiteRecordAccess } from './netsuite-sim-routes.ts'
+import { NetSuiteStock } from './netsuite-stock.ts'
+import { mountNetSuiteSuiteQlRoutes, NETSUITE_SUITEQL_ROUTES } from './netsuite-suiteql-routes.ts'
+import { NetSuiteTbaVerifier } from './netsuite-tba.ts'
+import type { TbaCredentials } from './netsuite-tba.ts'
+import {
+  mountNetSuiteTransformRoutes,
+  NETSUITE_TRANSFORM_ROUTES,
+} from './netsuite-transform-routes.ts'
 
 export interface NetSuiteSimulatorOptions {
   /** Interface to listen on; default 127.0.0.1 (the campaign spreads targets over 127.0.0.2–.9). */
@@ -28,6 +43,8 @@ export interface NetSuiteSimulatorOptions {
   readonly accountId?: string
   readonly clientId?: string
   readonly clientSecret?: string
+  /** Token-based authentication (OAuth 1.0a): the integration record's and the access token's pairs. */
+  readonly tba?: Partial<TbaCredentials>
   /** Access token lifetime; default 3600 s. */
   readonly tokenTtlSeconds?: number
   /** Account-wide concurrency limit (default 5, a developer account); the scenario can change it. */
@@ -52,6 +69,8 @@ export interface NetSuiteSimulator {
   readonly accountId: string
   readonly clientId: string
   readonly clientSecret: string
+  /** The TBA credentials the account accepts (realm = accountId). */
+  readonly tba: TbaCredentials
   /** `http://host:port`; the hub's NetSuite base URL. Throws before start(). */
   readonly baseUrl: string
   /** `${baseUrl}/__sim`. */
@@ -65,6 +84,10 @@ export interface NetSuiteSimulator {
   ledger(): LedgerSnapshot
   requests(afterSeq?: number): RequestLogEntry[]
   readonly records: NetSuiteRecordAccess
+  /** Stock per item and location, out of band. */
+  readonly inventory: NetSuiteInventoryAccess
+  /** Failed logins with NetSuite's reason, newest last (the Login Audit Trail). */
+  loginAudit(): LoginAuditEntry[]
   /** Expires every issued token; returns how many there were. */
   expireTokens(): number
   /** Records back to the seed, default scenario, ledger and log cleared, tokens kept. */
@@ -111,9 +134,20 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
   const ledger = new EffectsLedger(now)
   const log = new RequestLog()
   const store = new NetSuiteRecordStore(now)
+  const stock = new NetSuiteStock()
+  stock.reset(store)
   const idempotency = new IdempotencyStore(now)
   const auth = new NetSuiteAuth(now, clientId, clientSecret, options.tokenTtlSeconds ?? 3600)
+  const tbaCredentials: TbaCredentials = {
+    consumerKey: options.tba?.consumerKey ?? 'syncline-sandbox-consumer-key',
+    consumerSecret: options.tba?.consumerSecret ?? 'syncline-sandbox-consumer-secret',
+    tokenId: options.tba?.tokenId ?? 'syncline-sandbox-token-id',
+    tokenSecret: options.tba?.tokenSecret ?? 'syncline-sandbox-token-secret',
+  }
+  const tba = new NetSuiteTbaVerifier(now, accountId, tbaCredentials)
+  const audit = new LoginAudit()
   const records = recordAccess(store)
+  const inventory = inventoryAccess(store, stock)
   const tracker = trackRequests(app, {
     ledger,
     log,
@@ -133,50 +167,71 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
   app.post(TOKEN_PATH, (request, reply) =>
     sendSim(reply, auth.issue(request.headers.authorization, request.body)),
   )
-  mountNetSuiteRoutes(app, {
-    gate: {
-      now,
-      script: () => control.script,
-      ledger,
-      tracker,
-      render: netsuiteFaultRenderer,
-      closing: server.closing,
-      idempotency: { header: 'x-netsuite-idempotency-key', store: idempotency },
-    },
+  const gate = {
+    now,
+    script: () => control.script,
+    ledger,
+    tracker,
+    render: netsuiteFaultRenderer,
+    closing: server.closing,
+    idempotency: { header: 'x-netsuite-idempotency-key', store: idempotency },
+  }
+  // One guard for every API route: the concurrency cap is the account's, not a route's.
+  const guard = accountGuard({ now, ledger, concurrencyLimit, oauth2: auth, tba, audit })
+  const baseUrl = (): string => server.baseUrl
+  const routeDeps = {
+    gate,
     store,
-    auth,
+    guard,
+    view: () => ({ baseUrl: server.baseUrl, store, stock }),
     ledger,
     versionField: options.ledgerVersionField ?? 'custbody_syncline_source_version',
-    baseUrl: () => server.baseUrl,
+    baseUrl,
     concurrencyLimit,
     ...(options.onRecordWritten === undefined ? {} : { onRecordWritten: options.onRecordWritten }),
-  })
+  }
+  mountNetSuiteRoutes(app, routeDeps)
+  mountNetSuiteTransformRoutes(app, { ...routeDeps, stock })
+  mountNetSuiteSuiteQlRoutes(app, { gate, guard, scan: () => ({ store, stock }), baseUrl })
 
   const reset = (): void => {
     store.reset()
+    stock.reset(store)
     control.reset()
     ledger.clear()
     log.clear()
     idempotency.clear()
+    tba.clear()
+    audit.clear()
   }
   const snapshot = (): LedgerSnapshot =>
     ledger.snapshot(control.script.scenario.seed, concurrencyLimit())
   mountScenarioRoutes(app, {
     name: 'netsuite',
     control,
-    vendorRoutes: NETSUITE_VENDOR_ROUTES,
+    vendorRoutes: [
+      ...NETSUITE_VENDOR_ROUTES,
+      ...NETSUITE_TRANSFORM_ROUTES,
+      ...NETSUITE_SUITEQL_ROUTES,
+    ],
     extraRoutes: NETSUITE_SIM_ROUTES,
     ledger: snapshot,
     requests: (after, limit) => log.entries(after, limit),
     reset,
   })
-  mountNetSuiteSimRoutes(app, records, () => auth.expireAll())
+  mountNetSuiteSimRoutes(app, {
+    records,
+    inventory,
+    expireTokens: () => auth.expireAll(),
+    loginAudit: () => audit.entries(),
+  })
 
   return {
     name: 'netsuite',
     accountId,
     clientId,
     clientSecret,
+    tba: tbaCredentials,
     get baseUrl() {
       return server.baseUrl
     },
@@ -194,6 +249,8 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     ledger: snapshot,
     requests: (afterSeq = 0) => log.entries(afterSeq),
     records,
+    inventory,
+    loginAudit: () => audit.entries(),
     expireTokens: () => auth.expireAll(),
     reset,
   }

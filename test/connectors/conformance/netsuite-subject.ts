@@ -9,6 +9,7 @@ import { parseNetSuiteConnectionConfig } from '../../../src/connectors/netsuite/
 import { silentObserver } from '../../../src/engine/engine-observer.ts'
 import { TargetGates } from '../../../src/engine/target-gate.ts'
 import { createNetSuiteSimulator } from '../../../src/sandbox/netsuite/netsuite-simulator.ts'
+import type { NetSuiteSimulator } from '../../../src/sandbox/netsuite/netsuite-simulator.ts'
 import { rejection } from './conformance-subject.ts'
 import type { ConformanceEstate, ConformanceSubject } from './conformance-subject.ts'
 
@@ -18,6 +19,29 @@ const validConfig = {
   accountId: '1234567_SB1',
   clientId: 'client-1',
   clientSecret: 'secret-1',
+}
+
+/** A simulator of its own for a fault check, with a client logged in to it; stopped after `check`. */
+async function withOwnAccount(
+  seed: number,
+  check: (client: NetSuiteClient, sim: NetSuiteSimulator) => Promise<void>,
+): Promise<void> {
+  const sim = createNetSuiteSimulator({ seed })
+  await sim.start()
+  try {
+    const client = new NetSuiteClient(
+      parseNetSuiteConnectionConfig({
+        accountId: sim.accountId,
+        baseUrl: sim.baseUrl,
+        clientId: sim.clientId,
+        clientSecret: sim.clientSecret,
+        requestTimeoutMs: 3_000,
+      }),
+    )
+    await check(client, sim)
+  } finally {
+    await sim.stop()
+  }
 }
 
 async function start(): Promise<ConformanceEstate> {
@@ -106,7 +130,9 @@ async function start(): Promise<ConformanceEstate> {
 export const netsuiteSubject: ConformanceSubject = {
   spec: netsuiteConnectorSpec,
   validConfig,
-  requiredFields: ['accountId', 'clientId', 'clientSecret'],
+  // Either credential set may be given, so only the account is required as a field; the empty
+  // config's error still names both sets (see netsuite-auth-config.test.ts).
+  requiredFields: ['accountId'],
   golden: [
     {
       name: 'netsuite/customer-person',
@@ -130,20 +156,29 @@ export const netsuiteSubject: ConformanceSubject = {
       },
     },
     {
+      row: 11,
+      name: 'a transform to invoice repeated after a dropped answer makes one invoice',
+      run: () =>
+        withOwnAccount(11, async (client, sim) => {
+          const { id: customer } = await client.upsertByExternalId('customer', 'conf-inv-c', {
+            companyName: 'Conformance invoicing',
+          })
+          const { id: order } = await client.upsertByExternalId('salesOrder', 'conf-inv-so', {
+            entity: { id: customer },
+            item: { items: [{ item: { externalId: 'SKU-1' }, quantity: 2, rate: 10 }] },
+          })
+          sim.setScenario({ sequence: ['commitThenDrop'] })
+          expect((await rejection(client.transformToInvoice(order))).type).toBe('unknown_outcome')
+          const again = await client.transformToInvoice(order)
+          expect(sim.records.list('invoice').map((r) => r.id)).toEqual([again.id])
+          expect(again.created).toBe(false)
+        }),
+    },
+    {
       row: 14,
       name: 'a business error is validation, with NetSuite’s code and path',
-      async run() {
-        const sim = createNetSuiteSimulator({ seed: 8 })
-        await sim.start()
-        try {
-          const client = new NetSuiteClient(
-            parseNetSuiteConnectionConfig({
-              accountId: sim.accountId,
-              baseUrl: sim.baseUrl,
-              clientId: sim.clientId,
-              clientSecret: sim.clientSecret,
-            }),
-          )
+      run: () =>
+        withOwnAccount(8, async (client) => {
           // An item that does not exist: NetSuite answers 400 INVALID_VALUE at `item`.
           const error = await rejection(
             client.upsertByExternalId('salesOrder', 'conf-bad-item', {
@@ -154,10 +189,7 @@ export const netsuiteSubject: ConformanceSubject = {
           )
           expect(error.type).toBe('validation')
           expect(error.code).toBeTruthy()
-        } finally {
-          await sim.stop()
-        }
-      },
+        }),
     },
   ],
 }

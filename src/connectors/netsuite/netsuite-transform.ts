@@ -1,0 +1,103 @@
+/** @module connectors/netsuite/netsuite-transform — sales order → invoice (guarded to happen once) and → item fulfillment, through NetSuite's non-idempotent `!transform`. */
+import { HubError } from '../../errors/hub-error.ts'
+import type { NetSuiteHttp } from './netsuite-http.ts'
+import type { NetSuiteRef } from './netsuite-mapping.ts'
+import { RECORD_PATH } from './netsuite-record-path.ts'
+import { suiteqlRows } from './netsuite-suiteql.ts'
+
+export interface NetSuiteTransformOptions {
+  signal?: AbortSignal
+  /**
+   * Sent as `X-NetSuite-Idempotency-Key`. Default for invoices: one key per sales order, so a
+   * repeat after a lost answer is the same request to an account that honours keys.
+   */
+  idempotencyKey?: string
+}
+
+export interface NetSuiteFulfillmentLine {
+  /** The sales order's line number (`line` on the order). */
+  orderLine: number
+  quantity: number
+  location?: NetSuiteRef
+}
+
+export interface NetSuiteInvoiceRef {
+  id: string
+  tranId: string | undefined
+}
+
+/** Sales order internal ids go into a URL and a query: digits only. */
+function orderId(salesOrderId: string): string {
+  if (/^\d{1,18}$/.test(salesOrderId)) return salesOrderId
+  throw HubError.validation(
+    `a NetSuite sales order internal id is digits only, got ${JSON.stringify(salesOrderId.slice(0, 40))}`,
+    { code: 'INVALID_ID' },
+  )
+}
+
+/** The invoices transformed from this sales order, oldest first (the in-doubt read). */
+export async function invoicesFromSalesOrder(
+  http: NetSuiteHttp,
+  salesOrderId: string,
+  signal?: AbortSignal,
+): Promise<NetSuiteInvoiceRef[]> {
+  const id = orderId(salesOrderId)
+  const found: NetSuiteInvoiceRef[] = []
+  const query = `SELECT id, tranid FROM transaction WHERE type = 'CustInvc' AND createdfrom = ${id} ORDER BY id`
+  for await (const row of suiteqlRows(http, query, signal === undefined ? {} : { signal })) {
+    if (typeof row.id !== 'string' || !/^\d+$/.test(row.id)) continue
+    found.push({ id: row.id, tranId: typeof row.tranid === 'string' ? row.tranid : undefined })
+  }
+  return found
+}
+
+/**
+ * Invoices the whole sales order, once. A transform is not idempotent in NetSuite (a second one
+ * bills whatever is left, a second invoice), so this first looks for an invoice already created
+ * from the order and returns it (`created: false`); only when there is none does it transform,
+ * with an idempotency key. After an unknown outcome, calling it again is the safe retry.
+ */
+export async function transformToInvoice(
+  http: NetSuiteHttp,
+  salesOrderId: string,
+  options: NetSuiteTransformOptions = {},
+): Promise<{ id: string; created: boolean }> {
+  const id = orderId(salesOrderId)
+  const [existing] = await invoicesFromSalesOrder(http, id, options.signal)
+  if (existing !== undefined) return { id: existing.id, created: false }
+  const path = `${RECORD_PATH}/salesOrder/${id}/!transform/invoice`
+  const response = await http.send({
+    method: 'POST',
+    path,
+    operation: 'write',
+    body: {},
+    signal: options.signal,
+    idempotencyKey: options.idempotencyKey ?? `syncline-invoice-salesOrder-${id}`,
+  })
+  return { id: http.idFromLocation(response, 'invoice', 'write', `POST ${path}`), created: true }
+}
+
+/**
+ * Ships from the sales order: the given lines only (`replace=item`), or everything not yet
+ * shipped when `lines` is omitted. Partial shipments are normal, so nothing guards a second call:
+ * the caller keys each shipment (e.g. by the 3PL's shipment id) and reads before repeating.
+ */
+export async function transformToItemFulfillment(
+  http: NetSuiteHttp,
+  salesOrderId: string,
+  lines: readonly NetSuiteFulfillmentLine[] | undefined,
+  options: NetSuiteTransformOptions = {},
+): Promise<{ id: string }> {
+  const id = orderId(salesOrderId)
+  const query = lines === undefined ? '' : '?replace=item'
+  const path = `${RECORD_PATH}/salesOrder/${id}/!transform/itemFulfillment${query}`
+  const response = await http.send({
+    method: 'POST',
+    path,
+    operation: 'write',
+    body: lines === undefined ? {} : { item: { items: lines } },
+    signal: options.signal,
+    idempotencyKey: options.idempotencyKey,
+  })
+  return { id: http.idFromLocation(response, 'itemFulfillment', 'write', `POST ${path}`) }
+}

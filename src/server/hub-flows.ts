@@ -68,7 +68,11 @@ function erpPorts(
     const governance = sapConnectorSpec.governance(config)
     let port = ports.get(governance.target)
     if (port === undefined) {
-      port = createSapOrderPort(new SapClient(config, { clock }), config)
+      const client = new SapClient(config, {
+        clock,
+        ...(sharedTokens === undefined ? {} : { sharedTokens }),
+      })
+      port = createSapOrderPort(client, config)
       ports.set(governance.target, port)
       // SAP publishes no account limit to read: the connection's own caps govern it.
       targets.set(governance.target, {

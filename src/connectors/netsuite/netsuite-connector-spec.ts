@@ -167,9 +167,23 @@ export const netsuiteConnectorSpec = defineConnectorSpec<NetSuiteConnectionConfi
         'the transform is guarded by a read of the invoices created from the order, so a repeat (after a crash or an unknown outcome) returns the first invoice and makes none',
     },
     {
+      row: 12,
+      fault:
+        'no conditional write: a user edits the record in the UI between two writes of the hub (last write wins)',
+      handling:
+        'the hub writes only the fields it maps (PUT by external id merges them into the record), so a UI edit of any other field survives; an older source version is never applied over a newer one (`custbody_syncline_source_version`)',
+    },
+    {
       row: 14,
       fault: '400 `INVALID_VALUE` / `USER_ERROR` with `o:errorPath`',
       handling: '`validation` with code and path: dead-lettered at once for a human to fix',
+    },
+    {
+      row: 17,
+      fault:
+        'an administrator makes a new custom field mandatory on the form: writes that worked yesterday answer 400 `USER_ERROR` “Please enter value(s) for: …”',
+      handling:
+        '`validation` with the field in the message and path: quarantined (dead-lettered) for a human to map the field, then replayed; nothing is written meanwhile',
     },
     {
       row: 16,

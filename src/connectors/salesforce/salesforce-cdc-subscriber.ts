@@ -15,6 +15,7 @@ import type {
 import { mapAccountChangeEvent } from './salesforce-cdc-mapping.ts'
 import { REPLAY_FROM, SalesforceCometdClient } from './salesforce-cometd-client.ts'
 import type { SalesforceConnectionConfig } from './salesforce-spec.ts'
+import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
 import { SalesforceTokenProvider } from './salesforce-token-provider.ts'
 
 export const ACCOUNT_CHANGE_CHANNEL = '/data/AccountChangeEvent'
@@ -28,6 +29,8 @@ export interface SalesforceCdcSubscriberOptions {
   channel?: string
   /** Share the REST client's provider so both use one session. */
   tokenProvider?: SalesforceTokenProvider
+  /** The hub's store, to share the session with the other hub processes (single-flight across them). */
+  sharedTokens?: SharedTokenStore
   clock?: Clock
   /** How many recent EventUuids are remembered to drop redeliveries; default 10,000. */
   dedupeWindow?: number
@@ -91,7 +94,11 @@ export class SalesforceCdcSubscriber {
     this.#position = { replayId, ...(commitTimestamp === undefined ? {} : { commitTimestamp }) }
     this.#clock = options.clock ?? systemClock
     const tokens =
-      options.tokenProvider ?? SalesforceTokenProvider.fromConfig(config, { clock: this.#clock })
+      options.tokenProvider ??
+      SalesforceTokenProvider.fromConfig(config, {
+        clock: this.#clock,
+        ...(options.sharedTokens === undefined ? {} : { sharedTokens: options.sharedTokens }),
+      })
     this.#client = new SalesforceCometdClient(config, tokens)
     this.#recent = new RecentEventKeys(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW)
     this.#delayMs = options.reconnectDelayMs ?? 1_000

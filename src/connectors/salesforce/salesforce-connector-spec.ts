@@ -178,7 +178,7 @@ export const salesforceConnectorSpec = defineConnectorSpec<SalesforceConnectionC
       row: 8,
       fault: '401 `INVALID_SESSION_ID` once the session timed out or was revoked',
       handling:
-        'one token request for all concurrent callers (single flight), the call retried once; a second 401 is `auth`; a refused token request (`invalid_grant`, `invalid_client`) is `auth`. The change-event subscriber does the same for `401::Authentication invalid` or a handshake denied with failureReason 401: one refresh, a new handshake, resubscribed after its last event',
+        'one token request for all concurrent callers (single flight, across hub processes through the store), the call retried once; a second 401 is `auth`; a refused token request (`invalid_grant`, `invalid_client`) is `auth`. The change-event subscriber does the same for `401::Authentication invalid` or a handshake denied with failureReason 401: one refresh, a new handshake, resubscribed after its last event',
     },
     {
       row: 9,

@@ -3,6 +3,9 @@ import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
 import type { HubError } from '../../errors/hub-error.ts'
 import { Secret } from '../../secrets/secret-value.ts'
+import { SingleFlightTokens } from '../credentials/shared-token-coordinator.ts'
+import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
+import type { TokenCodec } from '../credentials/token-codec.ts'
 import { HttpTransportError, httpExchange } from '../wire/http-exchange.ts'
 import { parseUntrustedJson } from '../wire/untrusted-json.ts'
 import { classifySalesforceFailure } from './salesforce-error-classifier.ts'
@@ -32,6 +35,47 @@ export interface SalesforceTokenProviderOptions {
   grant: SalesforceGrant
   clock?: Clock
   requestTimeoutMs?: number
+  /**
+   * Shares the token with every hub process on the same store: one token request at a time per
+   * credential across processes, the token kept sealed in the store. Without it, requests are
+   * single-flight within this process only.
+   */
+  shared?: { store: SharedTokenStore; credentialKey: string }
+}
+
+/**
+ * The longest a Salesforce session can live (the org's session timeout is at most 24 h); a shared
+ * copy older than that is dead whether or not anyone saw a 401, so it is never handed out.
+ */
+const SESSION_CEILING_MS = 24 * 60 * 60 * 1000
+
+/** How a token is sealed into the shared store and read back. */
+export const salesforceTokenCodec: TokenCodec<SalesforceAccessToken> = {
+  encode: (token) =>
+    JSON.stringify({
+      value: token.value.reveal(),
+      instanceUrl: token.instanceUrl,
+      receivedAt: token.receivedAt,
+    }),
+  decode(plaintext) {
+    const parsed: unknown = JSON.parse(plaintext)
+    const fields = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
+      string,
+      unknown
+    >
+    const instanceUrl = instanceUrlOf(fields.instanceUrl)
+    if (typeof fields.value !== 'string' || fields.value === '') {
+      throw new TypeError('the sealed Salesforce token has no value')
+    }
+    if (instanceUrl === undefined) {
+      throw new TypeError('the sealed Salesforce token has no instance URL')
+    }
+    if (typeof fields.receivedAt !== 'number' || !Number.isFinite(fields.receivedAt)) {
+      throw new TypeError('the sealed Salesforce token has no receipt time')
+    }
+    return { value: new Secret(fields.value), instanceUrl, receivedAt: fields.receivedAt }
+  },
+  refreshAt: (token) => token.receivedAt + SESSION_CEILING_MS,
 }
 
 /**
@@ -45,10 +89,11 @@ export class SalesforceTokenProvider {
   #cached: SalesforceAccessToken | undefined
   #inflight: Promise<SalesforceAccessToken> | undefined
   #requests = 0
+  readonly #sharedTokens: SingleFlightTokens<SalesforceAccessToken> | undefined
 
   static fromConfig(
     config: SalesforceConnectionConfig,
-    options: { clock?: Clock } = {},
+    options: { clock?: Clock; sharedTokens?: SharedTokenStore } = {},
   ): SalesforceTokenProvider {
     const grant: SalesforceGrant =
       config.grantType === 'password'
@@ -66,12 +111,33 @@ export class SalesforceTokenProvider {
       grant,
       requestTimeoutMs: config.requestTimeoutMs,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.sharedTokens === undefined
+        ? {}
+        : {
+            // The org's login host, the connected app and the user name the credential: every
+            // connection using the same ones gets the same session.
+            shared: {
+              store: options.sharedTokens,
+              credentialKey: `salesforce/${new URL(config.loginUrl).host}/${config.clientId}/${grant.type === 'password' ? grant.username : 'client_credentials'}`,
+            },
+          }),
     })
   }
 
   constructor(options: SalesforceTokenProviderOptions) {
     this.#options = options
     this.#clock = options.clock ?? systemClock
+    this.#sharedTokens =
+      options.shared === undefined
+        ? undefined
+        : new SingleFlightTokens({
+            credentialKey: options.shared.credentialKey,
+            sealingSecret: options.clientSecret,
+            fetchToken: (signal) => this.#fetchToken(signal),
+            codec: salesforceTokenCodec,
+            shared: options.shared.store,
+            clock: this.#clock,
+          })
   }
 
   /** How many token requests were sent; exposed for metrics and for tests of single-flight. */
@@ -86,6 +152,7 @@ export class SalesforceTokenProvider {
    */
   async getToken(signal?: AbortSignal): Promise<SalesforceAccessToken> {
     signal?.throwIfAborted()
+    if (this.#sharedTokens !== undefined) return this.#sharedTokens.get(signal)
     if (this.#cached !== undefined) return this.#cached
     this.#inflight ??= this.#fetchToken().finally(() => {
       this.#inflight = undefined
@@ -98,6 +165,7 @@ export class SalesforceTokenProvider {
    * requests failing with the same stale token cause exactly one refresh between them.
    */
   invalidate(token: SalesforceAccessToken): void {
+    this.#sharedTokens?.invalidate(token)
     if (this.#cached === token) this.#cached = undefined
   }
 
@@ -124,7 +192,8 @@ export class SalesforceTokenProvider {
     }
   }
 
-  async #fetchToken(): Promise<SalesforceAccessToken> {
+  /** `signal`: the shared refresh lock was cut off, so the answer would no longer be shared. */
+  async #fetchToken(signal?: AbortSignal): Promise<SalesforceAccessToken> {
     this.#requests++
     const fail = (failure: SalesforceFailure): HubError =>
       classifySalesforceFailure({ ...failure, label: 'token request' })
@@ -141,6 +210,7 @@ export class SalesforceTokenProvider {
         },
         body: form.body,
         timeoutMs: this.#options.requestTimeoutMs ?? 30_000,
+        ...(signal === undefined ? {} : { signal }),
       })
     } catch (error) {
       if (error instanceof HttpTransportError) {

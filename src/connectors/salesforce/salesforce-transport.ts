@@ -10,6 +10,7 @@ import type { ApiUsageState } from './salesforce-api-usage.ts'
 import { classifySalesforceFailure } from './salesforce-error-classifier.ts'
 import type { SalesforceFailure, SalesforceOperation } from './salesforce-error-classifier.ts'
 import type { SalesforceConnectionConfig } from './salesforce-spec.ts'
+import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
 import { SalesforceTokenProvider } from './salesforce-token-provider.ts'
 import type { SalesforceAccessToken } from './salesforce-token-provider.ts'
 
@@ -27,6 +28,8 @@ export interface SalesforceTransportOptions {
   clock?: Clock
   /** Share one provider between clients of the same org so they share one session. */
   tokenProvider?: SalesforceTokenProvider
+  /** The hub's store, to share the session with the other hub processes (single-flight across them). */
+  sharedTokens?: SharedTokenStore
 }
 
 export class SalesforceTransport {
@@ -37,7 +40,12 @@ export class SalesforceTransport {
   constructor(config: SalesforceConnectionConfig, options: SalesforceTransportOptions = {}) {
     this.config = config
     const clock = options.clock ?? systemClock
-    this.#tokens = options.tokenProvider ?? SalesforceTokenProvider.fromConfig(config, { clock })
+    this.#tokens =
+      options.tokenProvider ??
+      SalesforceTokenProvider.fromConfig(config, {
+        clock,
+        ...(options.sharedTokens === undefined ? {} : { sharedTokens: options.sharedTokens }),
+      })
     this.#usage = new ApiUsageMonitor(config.apiUsageBackoffRatio, clock)
   }
 

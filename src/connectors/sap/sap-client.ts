@@ -16,6 +16,7 @@ import { entityOf, etagOf } from './sap-odata-json.ts'
 import type { ODataEntity } from './sap-odata-json.ts'
 import { SERVICE_ROOT, alphaOut, queryString } from './sap-odata-path.ts'
 import type { SapService } from './sap-odata-path.ts'
+import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
 import { SapSession } from './sap-session.ts'
 import type { SapCredentials, SapInvalidation } from './sap-session.ts'
 import type { SapConnectionConfig } from './sap-spec.ts'
@@ -28,6 +29,8 @@ export interface SapClientOptions {
   clock?: Clock
   /** Share one session between clients of the same system and user. */
   session?: SapSession
+  /** The hub's store, to share the session with the other hub processes (one logon across them). */
+  sharedTokens?: SharedTokenStore
   /** `$top` of each page of a query. */
   pageSize?: number
 }
@@ -65,7 +68,10 @@ export class SapClient {
     this.#clock = options.clock ?? systemClock
     this.#session =
       options.session ??
-      new SapSession(config, options.clock === undefined ? {} : { clock: options.clock })
+      new SapSession(config, {
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.sharedTokens === undefined ? {} : { sharedTokens: options.sharedTokens }),
+      })
     this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE
   }
 

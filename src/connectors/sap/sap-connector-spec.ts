@@ -118,7 +118,7 @@ const limits: readonly ConnectorLimit[] = [
     limit:
       'A CSRF token is valid only with the cookies of the session it was issued to; a session ends after its idle timeout (about 30 min)',
     governedBy:
-      'one session per connection: log on once, share the token single-flight; 403 X-CSRF-Token: Required re-fetches it once and 401 logs on once, then the request is retried once',
+      'one session per connection (shared by the hub processes through the store): log on once, share the token single-flight; 403 X-CSRF-Token: Required re-fetches it once and 401 logs on once, then the request is retried once',
   },
   {
     name: 'Key fields',
@@ -168,7 +168,7 @@ const faultRows: readonly ConnectorFaultRow[] = [
     fault:
       '403 X-CSRF-Token: Required (token rotated, session timed out, a balancer without stickiness); 401 once the session cookie is dead',
     handling:
-      'the token (or the session) is fetched again once, single-flight for all concurrent callers, and the request retried once; a second refusal is auth. The refusal comes before any work, so the retry duplicates nothing',
+      'the token (or the session) is fetched again once, single-flight for all concurrent callers and hub processes, and the request retried once; a second refusal is auth. The refusal comes before any work, so the retry duplicates nothing',
   },
   {
     row: 9,

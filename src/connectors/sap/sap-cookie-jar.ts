@@ -28,6 +28,15 @@ export class SapCookieJar {
     return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }
 
+  /** Holds exactly the cookies of a `Cookie` header another process got (none when undefined). */
+  replace(header: string | undefined): void {
+    this.#cookies.clear()
+    for (const pair of header?.split(';') ?? []) {
+      const at = pair.indexOf('=')
+      if (at > 0) this.#cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim())
+    }
+  }
+
   clear(): void {
     this.#cookies.clear()
   }

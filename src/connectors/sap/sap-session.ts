@@ -3,10 +3,14 @@ import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
 import type { HubError } from '../../errors/hub-error.ts'
 import { Secret } from '../../secrets/secret-value.ts'
+import { SingleFlightTokens } from '../credentials/shared-token-coordinator.ts'
+import type { SharedTokenStore } from '../credentials/shared-token-port.ts'
 import { HttpTransportError, headerValue, httpExchange } from '../wire/http-exchange.ts'
 import { SapCookieJar } from './sap-cookie-jar.ts'
 import { classifySapFailure } from './sap-error-classifier.ts'
 import type { SapFailure } from './sap-error-classifier.ts'
+import { sapSessionCodec } from './sap-session-codec.ts'
+import type { SapSharedCredentials } from './sap-session-codec.ts'
 import { SALES_ORDER_SERVICE, SERVICE_ROOT, queryString } from './sap-odata-path.ts'
 import type { SapConnectionConfig } from './sap-spec.ts'
 import { waitUnlessAborted } from '../wire/abortable-wait.ts'
@@ -41,10 +45,30 @@ export class SapSession {
   #current: SapCredentials | undefined
   #inflight: Promise<SapCredentials> | undefined
   #fetches = 0
+  readonly #shared: SingleFlightTokens<SapSharedCredentials> | undefined
 
-  constructor(config: SapConnectionConfig, options: { clock?: Clock } = {}) {
+  /**
+   * `sharedTokens`: the hub's store. Every hub process on it then uses one security session per
+   * system, client and user: one logon at a time across processes, the cookies and CSRF token kept
+   * sealed in the store (keyed by the user's password), adopted by the others without a logon.
+   */
+  constructor(
+    config: SapConnectionConfig,
+    options: { clock?: Clock; sharedTokens?: SharedTokenStore } = {},
+  ) {
     this.#config = config
     this.#clock = options.clock ?? systemClock
+    this.#shared =
+      options.sharedTokens === undefined
+        ? undefined
+        : new SingleFlightTokens({
+            credentialKey: `sap/${new URL(config.baseUrl).host}/${config.sapClient ?? 'default'}/${config.username}`,
+            sealingSecret: config.password,
+            fetchToken: () => this.#fetch(),
+            codec: sapSessionCodec,
+            shared: options.sharedTokens,
+            clock: this.#clock,
+          })
   }
 
   /** How many logons (token fetches) were sent; for metrics and tests of single-flight. */
@@ -59,6 +83,14 @@ export class SapSession {
    */
   async credentials(signal?: AbortSignal): Promise<SapCredentials> {
     signal?.throwIfAborted()
+    if (this.#shared !== undefined) {
+      const shared = await this.#shared.get(signal)
+      // Adopted from another process: later token fetches must stay in that session.
+      if (shared.cookies?.reveal() !== this.#jar.header()) {
+        this.#jar.replace(shared.cookies?.reveal())
+      }
+      return shared
+    }
     if (this.#current !== undefined) return this.#current
     this.#inflight ??= this.#fetch().finally(() => {
       this.#inflight = undefined
@@ -71,13 +103,20 @@ export class SapSession {
    * requests refused with the same stale pair cause exactly one fetch between them.
    */
   invalidate(credentials: SapCredentials, scope: SapInvalidation): void {
+    if (this.#shared !== undefined) {
+      this.#shared.invalidate(credentials as SapSharedCredentials)
+      if (scope === 'session' && credentials.cookies?.reveal() === this.#jar.header()) {
+        this.#jar.clear()
+      }
+      return
+    }
     if (this.#current !== credentials) return
     this.#current = undefined
     // A dead session's cookie would only be refused again; a refused token's session lives on.
     if (scope === 'session') this.#jar.clear()
   }
 
-  async #fetch(): Promise<SapCredentials> {
+  async #fetch(): Promise<SapSharedCredentials> {
     this.#fetches++
     const { baseUrl, username, password, sapClient, requestTimeoutMs } = this.#config
     const label = 'logon (CSRF token fetch)'
@@ -126,7 +165,8 @@ export class SapSession {
       })
     }
     const jar = this.#jar.header()
-    const credentials: SapCredentials = {
+    const credentials: SapSharedCredentials = {
+      fetchedAt: this.#clock.now(),
       cookies: jar === undefined ? undefined : new Secret(jar),
       csrfToken: new Secret(token),
       // A system (or proxy) that keeps no session would otherwise see anonymous requests.

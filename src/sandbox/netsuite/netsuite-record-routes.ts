@@ -10,6 +10,7 @@ import type { SimResponse } from '../kit/sim-response.ts'
 import { nsErrors } from './netsuite-errors.ts'
 import { prepareWrite } from './netsuite-record-rules.ts'
 import { isRecordType } from './netsuite-record-store.ts'
+import type { NetSuiteForms } from './netsuite-form.ts'
 import type { NetSuiteRecordStore, RecordType, StoredRecord } from './netsuite-record-store.ts'
 import {
   RECORD_PATH,
@@ -65,6 +66,8 @@ const JSON_COLLECTION = 'application/vnd.oracle.resource+json; type=collection; 
 export interface NetSuiteRouteDeps {
   readonly gate: GateContext
   readonly store: NetSuiteRecordStore
+  /** Mandatory fields per form, checked on every API write. */
+  readonly forms: NetSuiteForms
   /** The account-wide guard (concurrency cap, then authentication), shared by every API route. */
   readonly guard: NonNullable<GatedRoute['guard']>
   readonly view: () => ViewContext
@@ -166,7 +169,11 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       if (externalId !== null && store.byExternalId(type, externalId)) {
         return nsErrors.duplicateRecord('externalId')
       }
-      const prepared = prepareWrite(store, type, body, null, { sublist: 'replace', validate: true })
+      const prepared = prepareWrite(store, type, body, null, {
+        sublist: 'replace',
+        validate: true,
+        mandatory: deps.forms.mandatory(type),
+      })
       if (!prepared.ok) return prepared.response
       const record = store.insert(type, externalId, prepared.fields)
       effects.recordEffect(record, 'create')
@@ -185,6 +192,7 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       const prepared = prepareWrite(store, type, request.body, existing?.fields ?? null, {
         sublist: 'replace',
         validate: true,
+        mandatory: deps.forms.mandatory(type),
       })
       if (!prepared.ok) return prepared.response
       const record = existing
@@ -205,6 +213,7 @@ export function mountNetSuiteRoutes(app: FastifyInstance, deps: NetSuiteRouteDep
       const prepared = prepareWrite(store, type, request.body, existing.fields, {
         sublist: replace ? 'replace' : 'append',
         validate: true,
+        mandatory: deps.forms.mandatory(type),
       })
       if (!prepared.ok) return prepared.response
       const record = store.update(existing, prepared.fields)

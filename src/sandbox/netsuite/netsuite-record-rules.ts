@@ -13,6 +13,8 @@ export interface WriteMode {
   readonly sublist: 'replace' | 'append'
   /** Business validation; off for /__sim seeding so a test can store data the API would refuse. */
   readonly validate: boolean
+  /** Fields the record's form makes mandatory (`/__sim/form`); checked with the business rules. */
+  readonly mandatory?: readonly string[]
 }
 
 /** Fields NetSuite computes or owns; a body that carries them does not change them. */
@@ -104,7 +106,7 @@ export function prepareWrite(
     if (name) merged.entityId = name
   }
   if (mode.validate) {
-    const refused = businessRules(type, merged)
+    const refused = businessRules(type, merged) ?? formRules(mode.mandatory ?? [], merged)
     if (refused) return { ok: false, response: refused }
   }
   return { ok: true, fields: merged }
@@ -168,6 +170,19 @@ function companyOrPersonName(fields: Readonly<Record<string, unknown>>): string 
     return `${firstName} ${lastName}`
   }
   return null
+}
+
+/** A form's mandatory fields that are missing or empty, named as NetSuite names them. */
+function formRules(
+  mandatory: readonly string[],
+  fields: Readonly<Record<string, unknown>>,
+): SimResponse | null {
+  const missing = mandatory.filter(
+    (f) => fields[f] === undefined || fields[f] === null || fields[f] === '',
+  )
+  const [first] = missing
+  if (first === undefined) return null
+  return nsErrors.userError(`Please enter value(s) for: ${missing.join(', ')}.`, first)
 }
 
 /** The non-retryable business errors: USER_ERROR, as NetSuite shapes them. */

@@ -7,6 +7,8 @@ import type { SimResponse } from '../kit/sim-response.ts'
 import { prepareWrite } from './netsuite-record-rules.ts'
 import { isRecordType, RECORD_TYPES } from './netsuite-record-store.ts'
 import type { NetSuiteRecordStore, RecordType, StoredRecord } from './netsuite-record-store.ts'
+import { parseFormChange } from './netsuite-form.ts'
+import type { NetSuiteForms } from './netsuite-form.ts'
 import type { LoginAuditEntry } from './netsuite-route-guard.ts'
 import type { NetSuiteStock, StockLevel } from './netsuite-stock.ts'
 
@@ -75,6 +77,13 @@ export const NETSUITE_SIM_ROUTES: readonly RouteDescription[] = [
     method: 'GET',
     path: '/__sim/login-audit',
     description: 'failed logins with the reason (InvalidSignature, NonceUsed, InvalidTimestamp…)',
+  },
+  { method: 'GET', path: '/__sim/form', description: 'the mandatory fields of each form' },
+  {
+    method: 'POST',
+    path: '/__sim/form',
+    description:
+      '{recordType, mandatory: ["custbody_x"]}: make fields mandatory on a form (schema drift); [] clears',
   },
 ]
 
@@ -153,6 +162,7 @@ export interface NetSuiteSimRouteDeps {
   readonly inventory: NetSuiteInventoryAccess
   readonly expireTokens: () => number
   readonly loginAudit: () => LoginAuditEntry[]
+  readonly forms: NetSuiteForms
 }
 
 export function mountNetSuiteSimRoutes(app: FastifyInstance, deps: NetSuiteSimRouteDeps): void {
@@ -215,4 +225,11 @@ export function mountNetSuiteSimRoutes(app: FastifyInstance, deps: NetSuiteSimRo
     }
   })
   app.get('/__sim/login-audit', () => ({ failures: deps.loginAudit() }))
+  app.get('/__sim/form', () => ({ mandatory: deps.forms.snapshot() }))
+  app.post('/__sim/form', (request, reply) => {
+    const change = parseFormChange(request.body)
+    if (!change.ok) return reply.code(400).send({ error: change.error })
+    deps.forms.require(change.type, change.fields)
+    return { mandatory: deps.forms.snapshot() }
+  })
 }

@@ -17,6 +17,8 @@ import { netsuiteFaultRenderer, nsErrors } from './netsuite-errors.ts'
 import { mountNetSuiteRoutes, NETSUITE_VENDOR_ROUTES } from './netsuite-record-routes.ts'
 import type { NetSuiteRecordWrite } from './netsuite-record-routes.ts'
 import { NetSuiteRecordStore } from './netsuite-record-store.ts'
+import { NetSuiteForms } from './netsuite-form.ts'
+import type { RecordType } from './netsuite-record-store.ts'
 import { accountGuard, LoginAudit } from './netsuite-route-guard.ts'
 import type { LoginAuditEntry } from './netsuite-route-guard.ts'
 import {
@@ -90,6 +92,11 @@ export interface NetSuiteSimulator {
   loginAudit(): LoginAuditEntry[]
   /** Expires every issued token; returns how many there were. */
   expireTokens(): number
+  /**
+   * Makes `fields` mandatory on the record type's form, as an administrator adding a custom field
+   * would (an empty list: none). Cleared by reset.
+   */
+  requireFields(type: RecordType, fields: readonly string[]): void
   /** Records back to the seed, default scenario, ledger and log cleared, tokens kept. */
   reset(): void
 }
@@ -146,6 +153,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
   }
   const tba = new NetSuiteTbaVerifier(now, accountId, tbaCredentials)
   const audit = new LoginAudit()
+  const forms = new NetSuiteForms()
   const records = recordAccess(store)
   const inventory = inventoryAccess(store, stock)
   const tracker = trackRequests(app, {
@@ -182,6 +190,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
   const routeDeps = {
     gate,
     store,
+    forms,
     guard,
     view: () => ({ baseUrl: server.baseUrl, store, stock }),
     ledger,
@@ -203,6 +212,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     idempotency.clear()
     tba.clear()
     audit.clear()
+    forms.clear()
   }
   const snapshot = (): LedgerSnapshot =>
     ledger.snapshot(control.script.scenario.seed, concurrencyLimit())
@@ -224,6 +234,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     inventory,
     expireTokens: () => auth.expireAll(),
     loginAudit: () => audit.entries(),
+    forms,
   })
 
   return {
@@ -252,6 +263,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     inventory,
     loginAudit: () => audit.entries(),
     expireTokens: () => auth.expireAll(),
+    requireFields: (type, fields) => forms.require(type, fields),
     reset,
   }
 }

@@ -175,6 +175,63 @@ export const netsuiteSubject: ConformanceSubject = {
         }),
     },
     {
+      row: 12,
+      name: 'a UI edit of a field the hub does not map survives the hub’s next update',
+      run: () =>
+        withOwnAccount(12, async (client, sim) => {
+          const { id: customer } = await client.upsertByExternalId('customer', 'conf-ui-c', {
+            companyName: 'Conformance UI edit',
+          })
+          const order = (version: string, quantity: number) => ({
+            entity: { id: customer },
+            custbody_syncline_source_version: version,
+            item: { items: [{ item: { externalId: 'SKU-1' }, quantity, rate: 10 }] },
+          })
+          await client.upsertByExternalId('salesOrder', 'conf-ui-so', order('1', 1))
+          const stored = sim.records.get('salesOrder', 'eid:conf-ui-so')
+          if (stored === undefined) throw new Error('the sales order was not stored')
+          // A clerk adds a memo in the UI; then the next version of the order arrives.
+          sim.records.put('salesOrder', {
+            ...stored.fields,
+            externalId: 'conf-ui-so',
+            memo: 'call first',
+          })
+          await client.upsertByExternalId('salesOrder', 'conf-ui-so', order('2', 3))
+          const after = sim.records.get('salesOrder', 'eid:conf-ui-so')?.fields ?? {}
+          expect(after.memo).toBe('call first')
+          expect(after.custbody_syncline_source_version).toBe('2')
+          expect(after.item).toMatchObject({ items: [{ quantity: 3 }] })
+        }),
+    },
+    {
+      row: 17,
+      name: 'a field made mandatory on the form is validation naming it, and nothing is written',
+      run: () =>
+        withOwnAccount(17, async (client, sim) => {
+          const { id: customer } = await client.upsertByExternalId('customer', 'conf-drift-c', {
+            companyName: 'Conformance drift',
+          })
+          sim.requireFields('salesOrder', ['custbody_approval_code'])
+          const body = {
+            entity: { id: customer },
+            item: { items: [{ item: { externalId: 'SKU-2' }, quantity: 1 }] },
+          }
+          const error = await rejection(
+            client.upsertByExternalId('salesOrder', 'conf-drift-so', body),
+          )
+          expect(error.type).toBe('validation')
+          expect(error.code).toBe('USER_ERROR')
+          expect(error.message).toContain('custbody_approval_code')
+          expect(sim.records.get('salesOrder', 'eid:conf-drift-so')).toBeUndefined()
+          // Mapped by the operator, the replayed write goes through.
+          await client.upsertByExternalId('salesOrder', 'conf-drift-so', {
+            ...body,
+            custbody_approval_code: 'AUTO',
+          })
+          expect(sim.records.get('salesOrder', 'eid:conf-drift-so')).toBeDefined()
+        }),
+    },
+    {
       row: 14,
       name: 'a business error is validation, with NetSuite’s code and path',
       run: () =>

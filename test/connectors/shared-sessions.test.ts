@@ -51,8 +51,8 @@ describe.runIf(url !== undefined)('sessions shared through the store', () => {
 
     await readFromBoth()
     expect(tokenRequestsAt(salesforce)).toBe(1)
-    // The second process never asked: it took the sealed copy the first left in the store.
-    expect(clients[1]?.tokens.requestCount ?? 0).toBe(0)
+    // Whichever process got the refresh lock asked; the other took the sealed copy it left.
+    expect(clients.map((c) => c.tokens.requestCount).sort()).toEqual([0, 1])
 
     // Every session ends: both processes get INVALID_SESSION_ID, one new token is requested.
     salesforce.expireTokens()

@@ -17,6 +17,9 @@ import { netsuiteFaultRenderer, nsErrors } from './netsuite-errors.ts'
 import { mountNetSuiteRoutes, NETSUITE_VENDOR_ROUTES } from './netsuite-record-routes.ts'
 import type { NetSuiteRecordWrite } from './netsuite-record-routes.ts'
 import { NetSuiteRecordStore } from './netsuite-record-store.ts'
+import { SimClock } from '../kit/sim-clock.ts'
+import type { ClockView } from '../kit/sim-clock.ts'
+import { mountSimClockRoutes, SIM_CLOCK_ROUTES } from '../kit/sim-clock-routes.ts'
 import { NetSuiteForms } from './netsuite-form.ts'
 import type { RecordType } from './netsuite-record-store.ts'
 import { accountGuard, LoginAudit } from './netsuite-route-guard.ts'
@@ -97,6 +100,10 @@ export interface NetSuiteSimulator {
    * would (an empty list: none). Cleared by reset.
    */
   requireFields(type: RecordType, fields: readonly string[]): void
+  /** The account's clock: the injected now plus what `advanceClock` (or `POST /__sim/clock`) added. */
+  clock(): ClockView
+  /** Moves the account's time forward (token expiry, TBA timestamp window, dates); reset puts it back. */
+  advanceClock(ms: number): ClockView
   /** Records back to the seed, default scenario, ledger and log cleared, tokens kept. */
   reset(): void
 }
@@ -109,7 +116,8 @@ const CAPS: ScenarioCapabilities = {
 }
 
 export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}): NetSuiteSimulator {
-  const now = options.now ?? Date.now
+  const clock = new SimClock(options.now ?? Date.now)
+  const now = clock.now
   const accountId = options.accountId ?? 'TSTDRV1234567'
   const clientId = options.clientId ?? 'syncline-sandbox-client'
   const clientSecret = options.clientSecret ?? 'syncline-sandbox-secret'
@@ -213,6 +221,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     tba.clear()
     audit.clear()
     forms.clear()
+    clock.reset()
   }
   const snapshot = (): LedgerSnapshot =>
     ledger.snapshot(control.script.scenario.seed, concurrencyLimit())
@@ -224,7 +233,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
       ...NETSUITE_TRANSFORM_ROUTES,
       ...NETSUITE_SUITEQL_ROUTES,
     ],
-    extraRoutes: NETSUITE_SIM_ROUTES,
+    extraRoutes: [...NETSUITE_SIM_ROUTES, ...SIM_CLOCK_ROUTES],
     ledger: snapshot,
     requests: (after, limit) => log.entries(after, limit),
     reset,
@@ -236,6 +245,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     loginAudit: () => audit.entries(),
     forms,
   })
+  mountSimClockRoutes(app, clock)
 
   return {
     name: 'netsuite',
@@ -264,6 +274,11 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
     loginAudit: () => audit.entries(),
     expireTokens: () => auth.expireAll(),
     requireFields: (type, fields) => forms.require(type, fields),
+    clock: () => clock.view(),
+    advanceClock: (ms) => {
+      clock.advance(ms)
+      return clock.view()
+    },
     reset,
   }
 }

@@ -4,7 +4,7 @@ import type { SapAuth } from './sap-auth.ts'
 import { updatePartner } from './sap-business-partner-rules.ts'
 import { SAP_EVENT_TYPES } from './sap-changes.ts'
 import type { RuleContext } from './sap-changes.ts'
-import type { SapClock } from './sap-clock.ts'
+import type { SimClock } from '../kit/sim-clock.ts'
 import type { EntityAccess } from './sap-entity-access.ts'
 import type { EventDispatcher } from './sap-event-dispatcher.ts'
 import type { EventFeed } from './sap-event-feed.ts'
@@ -18,7 +18,7 @@ import type { SapStore } from './sap-store.ts'
 import { alphaOut, etagOf } from './sap-wire.ts'
 
 export interface SimOperationDeps {
-  readonly clock: SapClock
+  readonly clock: SimClock
   readonly auth: SapAuth
   readonly feed: EventFeed
   readonly dispatcher: EventDispatcher

@@ -11,7 +11,7 @@ import { createSimulatorServer } from '../kit/simulator-server.ts'
 import { SapAuth } from './sap-auth.ts'
 import { seedPartner } from './sap-business-partner-rules.ts'
 import type { Change, RuleContext } from './sap-changes.ts'
-import { SapClock } from './sap-clock.ts'
+import { SimClock } from '../kit/sim-clock.ts'
 import { EntityAccess } from './sap-entity-access.ts'
 import { renderError, sapErrors, sapFaultRenderer } from './sap-errors.ts'
 import { EventDispatcher } from './sap-event-dispatcher.ts'
@@ -38,7 +38,7 @@ const CAPS: ScenarioCapabilities = {
 }
 
 export function createSapSimulator(options: SapSimulatorOptions = {}): SapSimulator {
-  const clock = new SapClock(options.now ?? Date.now)
+  const clock = new SimClock(options.now ?? Date.now)
   const now = clock.now
   const systemId = options.systemId ?? 'S4H'
   const client = options.client ?? '100'

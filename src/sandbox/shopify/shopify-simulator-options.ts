@@ -1,5 +1,5 @@
 /** @module sandbox/shopify/shopify-simulator-options — the Shopify simulator's options and the handle tests and the host get back. */
-
+import type { ClockView } from '../kit/sim-clock.ts'
 import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
 import type { ScenarioInput } from '../kit/fault-script.ts'
 import type { RequestLogEntry } from '../kit/request-log.ts'
@@ -76,6 +76,10 @@ export interface ShopifySimulator extends ShopifySimOperations {
   graphqlThrottleStatus(): ThrottleStatus
   /** Resolves when no webhook delivery is pending; rejects after `timeoutMs` (default 30 s). */
   deliveriesSettled(timeoutMs?: number): Promise<void>
-  /** Shop data, deliveries, default scenario, ledger, log, buckets, token and secret back to the start; configured subscribers kept. */
+  /** The shop's clock: the injected now plus the offset `advanceClock` (or `POST /__sim/clock`) added. */
+  clock(): ClockView
+  /** Moves the shop's time forward (timestamps, bucket leak, token and webhook ages); reset puts it back. */
+  advanceClock(ms: number): ClockView
+  /** Shop data, deliveries, default scenario, ledger, log, buckets, token, secret and clock back to the start; configured subscribers kept. */
   reset(): void
 }

@@ -30,6 +30,8 @@ import { WebhookSubscriptions } from './shopify-webhook-subscriptions.ts'
 import { parseJson, recentVersions, toId, toJson } from './shopify-wire.ts'
 import { SHOPIFY_VENDOR_ROUTES } from './shopify-vendor-routes.ts'
 import type { ShopifySimulator, ShopifySimulatorOptions } from './shopify-simulator-options.ts'
+import { SimClock } from '../kit/sim-clock.ts'
+import { mountSimClockRoutes, SIM_CLOCK_ROUTES } from '../kit/sim-clock-routes.ts'
 
 export type { ShopifySimulator, ShopifySimulatorOptions } from './shopify-simulator-options.ts'
 
@@ -51,7 +53,8 @@ const MERCHANT_EDITABLE = [
 ]
 
 export function createShopifySimulator(options: ShopifySimulatorOptions = {}): ShopifySimulator {
-  const now = options.now ?? Date.now
+  const clock = new SimClock(options.now ?? Date.now)
+  const now = clock.now
   const shopDomain = options.shopDomain ?? 'demo-shop.myshopify.com'
   const apiVersion = options.apiVersion ?? '2026-01'
   const accessToken = options.accessToken ?? 'shpat_sandbox_0000000000000000'
@@ -188,6 +191,7 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
     log.clear()
     bucket.reset()
     secret = initialSecret
+    clock.reset()
   }
   const snapshot = (): LedgerSnapshot => ledger.snapshot(control.script.scenario.seed, null)
   const viewSub = (s: {
@@ -236,15 +240,21 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
     name: 'shopify',
     control,
     vendorRoutes: SHOPIFY_VENDOR_ROUTES,
-    extraRoutes: SHOPIFY_SIM_ROUTES,
+    extraRoutes: [...SHOPIFY_SIM_ROUTES, ...SIM_CLOCK_ROUTES],
     ledger: snapshot,
     requests: (after, limit) => log.entries(after, limit),
     reset,
   })
   mountShopifySimRoutes(app, ops)
+  mountSimClockRoutes(app, clock)
 
   return {
     ...ops,
+    clock: () => clock.view(),
+    advanceClock: (ms) => {
+      clock.advance(ms)
+      return clock.view()
+    },
     name: 'shopify',
     shopDomain,
     apiVersion,

@@ -1,7 +1,7 @@
 /** @module sandbox/threepl/threepl-sim-operations — the 3PL simulator's scenario operations over its parts: what /__sim routes call and what tests call in-process. */
 
 import { randomBytes } from 'node:crypto'
-import type { SimClock } from './threepl-clock.ts'
+import type { SimClock } from '../kit/sim-clock.ts'
 import type { EventLog } from './threepl-events.ts'
 import type { InventoryRow, InventoryStore } from './threepl-inventory.ts'
 import { orderView } from './threepl-orders.ts'

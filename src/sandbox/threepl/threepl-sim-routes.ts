@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { RouteDescription } from '../kit/scenario-router.ts'
-import type { ClockView } from './threepl-clock.ts'
+import type { ClockView } from '../kit/sim-clock.ts'
 import type { EventView } from './threepl-events.ts'
 import type { InventoryRow } from './threepl-inventory.ts'
 import { ORDER_STATUSES } from './threepl-orders.ts'

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { ConcurrencyLimiter } from '../kit/concurrency-limiter.ts'
 import type { SeededRandom } from '../kit/seeded-random.ts'
-import type { SimClock } from './threepl-clock.ts'
+import type { SimClock } from '../kit/sim-clock.ts'
 import type { WarehouseEvent } from './threepl-events.ts'
 import { deliveryView, WebhookSender } from './threepl-webhook-delivery.ts'
 import type { AttemptKind, Delivery, DeliveryView } from './threepl-webhook-delivery.ts'

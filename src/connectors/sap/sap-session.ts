@@ -85,9 +85,11 @@ export class SapSession {
     signal?.throwIfAborted()
     if (this.#shared !== undefined) {
       const shared = await this.#shared.get(signal)
-      // Adopted from another process: later token fetches must stay in that session.
-      if (shared.cookies?.reveal() !== this.#jar.header()) {
+      // New credentials (maybe another process's): later token fetches must stay in their
+      // session. Checked by identity, so the usual call (the same pair again) costs nothing.
+      if (shared !== this.#current) {
         this.#jar.replace(shared.cookies?.reveal())
+        this.#current = shared
       }
       return shared
     }
@@ -105,9 +107,8 @@ export class SapSession {
   invalidate(credentials: SapCredentials, scope: SapInvalidation): void {
     if (this.#shared !== undefined) {
       this.#shared.invalidate(credentials as SapSharedCredentials)
-      if (scope === 'session' && credentials.cookies?.reveal() === this.#jar.header()) {
-        this.#jar.clear()
-      }
+      // Only the session the jar holds now: a refusal of an older pair must not drop a newer one.
+      if (scope === 'session' && credentials === this.#current) this.#jar.clear()
       return
     }
     if (this.#current !== credentials) return

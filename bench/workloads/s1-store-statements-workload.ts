@@ -1,15 +1,17 @@
 /** @module bench/workloads/s1-store-statements-workload — what the store's statements of one order
  * cost, without HTTP or simulators: the run of a W2 order (a local step, two deliveries each with
  * its version check, start and completion, then the run's completion) replayed through the
- * PostgreSQL store for many claimed runs, four at a time. Measured twice in the same run, with
- * statements sent unnamed (the baseline) and prepared once per connection (the default), as CPU
- * time of the PostgreSQL backends and of this process per order.
+ * PostgreSQL store for many claimed runs, four at a time. Measured three times in the same run, as
+ * CPU time of the PostgreSQL backends and of this process per order: one statement per step with
+ * statements sent unnamed (the first baseline), the same prepared once per connection, and the
+ * engine's sequence now, where completions ride on the next write and the version check on the
+ * delivery's start (three statements, prepared; its baseline is the second).
  */
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { createPostgresStore } from '../../src/store-postgres/postgres-store.ts'
 import { ingestParams, newTenant } from '../../src/store/store-conformance-fixtures.ts'
-import type { ClaimedRun, Store } from '../../src/store/store-contract.ts'
+import type { ClaimedRun, StepCompletion, Store } from '../../src/store/store-contract.ts'
 import type { BenchFigure, Workload } from '../harness/bench-contract.ts'
 
 const APPLICATION = 'syncline-bench-s1'
@@ -17,20 +19,26 @@ const CONCURRENCY = 4
 
 export const s1StoreStatements: Workload = {
   id: 'S1',
-  title: "Store statements of one order's run: prepared vs unnamed",
+  title: "Store statements of one order's run: unnamed, prepared, completions carried",
   async run(ctx) {
     const started = Date.now()
     const runs = ctx.quick ? 300 : 2_000
     const databaseUrl = await ctx.freshDatabase('s1')
     const figures: BenchFigure[] = []
     const notes = [
-      `${runs} runs per mode, ${CONCURRENCY} at a time; per run: 1 local step completion, 2 × (entity version read, delivery start, delivery completion with a cross reference and a version raise), 1 run completion`,
+      `${runs} runs per mode, ${CONCURRENCY} at a time; per run, one statement per step (unnamed, prepared): 1 local step completion, 2 × (entity version read, delivery start, delivery completion with a cross reference and a version raise), 1 run completion — 8 statements; carried: 2 guarded delivery starts each carrying the completions before it, 1 run completion carrying the last — 3 statements`,
     ]
-    for (const mode of ['unnamed', 'prepared'] as const) {
+    const modes = [
+      { mode: 'unnamed', prepared: false, sequence: perStepStatements },
+      { mode: 'prepared', prepared: true, sequence: perStepStatements, baseline: 'unnamed' },
+      { mode: 'carried', prepared: true, sequence: carriedStatements, baseline: 'prepared' },
+    ] as const
+    for (const spec of modes) {
+      const { mode } = spec
       ctx.progress(`${mode}: ${runs} runs`)
-      const m = await measure(databaseUrl, mode === 'prepared', runs)
+      const m = await measure(databaseUrl, spec.prepared, runs, spec.sequence)
       const baseline = (figure: string): { baseline?: string } =>
-        mode === 'prepared' ? { baseline: `s1.unnamed.${figure}` } : {}
+        'baseline' in spec ? { baseline: `s1.${spec.baseline}.${figure}` } : {}
       figures.push(
         {
           key: `s1.${mode}.pg-cpu`,
@@ -73,7 +81,14 @@ interface Measurement {
   readonly wallMs: number
 }
 
-async function measure(databaseUrl: string, prepared: boolean, runs: number): Promise<Measurement> {
+type OrderSequence = (store: Store, tenantId: string, run: ClaimedRun, i: number) => Promise<void>
+
+async function measure(
+  databaseUrl: string,
+  prepared: boolean,
+  runs: number,
+  sequence: OrderSequence,
+): Promise<Measurement> {
   const url = new URL(databaseUrl)
   url.searchParams.set('application_name', APPLICATION)
   const store = createPostgresStore({
@@ -106,7 +121,7 @@ async function measure(databaseUrl: string, prepared: boolean, runs: number): Pr
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, lane) => {
         for (let i = lane; i < claimed.length; i += CONCURRENCY) {
-          await orderStatements(store, tenantId, claimed[i] as ClaimedRun, i)
+          await sequence(store, tenantId, claimed[i] as ClaimedRun, i)
         }
       }),
     )
@@ -120,65 +135,94 @@ async function measure(databaseUrl: string, prepared: boolean, runs: number): Pr
   }
 }
 
-/** The store calls the engine makes for one W2 order, in the same order. */
-async function orderStatements(
+/** The store calls the engine made for one W2 order with one statement per step. */
+async function perStepStatements(
   store: Store,
   tenantId: string,
   run: ClaimedRun,
   i: number,
 ): Promise<void> {
   const lease = { tenantId, runId: run.id, leaseVersion: run.leaseVersion }
-  const ok = (held: boolean): void => {
-    if (!held) throw new Error(`lease on run ${run.id} lost`)
-  }
-  ok(
-    await store.stepComplete({
-      ...lease,
-      now: Date.now(),
-      name: 'map',
-      kind: 'local',
-      output: { order: `SHOPIFY-O-${i}`, lines: 3, note: 'x'.repeat(400) },
-    }),
-  )
+  ok(run, await store.stepComplete({ ...lease, now: Date.now(), ...mapStep(i) }))
   for (const step of ['customer', 'salesOrder']) {
     const businessKey = `${step}-${i}`
     await store.entityVersionGet({ tenantId, target: 'netsuite', businessKey })
-    ok(
-      await store.stepStart({
-        ...lease,
-        now: Date.now(),
-        name: step,
-        kind: 'delivery',
-        idempotencyKey: `${tenantId}:${businessKey}`,
-        target: 'netsuite',
-        operation: 'upsert',
-      }),
-    )
-    ok(
-      await store.stepComplete({
-        ...lease,
-        now: Date.now(),
-        name: step,
-        kind: 'delivery',
-        output: { id: String(1_000 + i) },
-        crossReferences: [
-          {
-            entityType: step,
-            businessKey,
-            sourceSystem: 'shopify',
-            sourceId: String(i),
-            targetSystem: 'netsuite',
-            targetId: String(1_000 + i),
-          },
-        ],
-        entityVersion: { target: 'netsuite', businessKey, version: 1 },
-      }),
-    )
+    const begun = await store.stepStart({
+      ...lease,
+      now: Date.now(),
+      ...deliveryStart(tenantId, step, i),
+    })
+    ok(run, begun.held)
+    ok(run, await store.stepComplete({ ...lease, now: Date.now(), ...deliveryDone(step, i) }))
   }
-  ok(await store.runComplete({ ...lease, now: Date.now(), output: { ok: true } }))
+  ok(run, await store.runComplete({ ...lease, now: Date.now(), output: { ok: true } }))
 }
 
-/** CPU time so far of the backends serving this workload's pool (local PostgreSQL: /proc). */
+/** The store calls the engine makes for one W2 order now: completions carried, guard folded in. */
+async function carriedStatements(
+  store: Store,
+  tenantId: string,
+  run: ClaimedRun,
+  i: number,
+): Promise<void> {
+  const lease = { tenantId, runId: run.id, leaseVersion: run.leaseVersion }
+  let carried: StepCompletion[] = [mapStep(i)]
+  for (const step of ['customer', 'salesOrder']) {
+    const begun = await store.stepStart({
+      ...lease,
+      now: Date.now(),
+      ...deliveryStart(tenantId, step, i),
+      carried,
+      guard: { target: 'netsuite', businessKey: `${step}-${i}`, version: 1, reapplyEqual: false },
+    })
+    ok(run, begun.started)
+    carried = [deliveryDone(step, i)]
+  }
+  ok(run, await store.runComplete({ ...lease, now: Date.now(), output: { ok: true }, carried }))
+}
+
+function ok(run: ClaimedRun, held: boolean): void {
+  if (!held) throw new Error(`lease on run ${run.id} lost`)
+}
+
+function mapStep(i: number): StepCompletion {
+  return {
+    name: 'map',
+    kind: 'local',
+    output: { order: `SHOPIFY-O-${i}`, lines: 3, note: 'x'.repeat(400) },
+  }
+}
+
+function deliveryStart(tenantId: string, step: string, i: number) {
+  return {
+    name: step,
+    kind: 'delivery' as const,
+    idempotencyKey: `${tenantId}:${step}-${i}`,
+    target: 'netsuite',
+    operation: 'upsert',
+  }
+}
+
+function deliveryDone(step: string, i: number): StepCompletion {
+  const businessKey = `${step}-${i}`
+  return {
+    name: step,
+    kind: 'delivery',
+    output: { id: String(1_000 + i) },
+    crossReferences: [
+      {
+        entityType: step,
+        businessKey,
+        sourceSystem: 'shopify',
+        sourceId: String(i),
+        targetSystem: 'netsuite',
+        targetId: String(1_000 + i),
+      },
+    ],
+    entityVersion: { target: 'netsuite', businessKey, version: 1 },
+  }
+}
+
 async function backendCpuMs(databaseUrl: string): Promise<number> {
   const admin = new pg.Client({ connectionString: databaseUrl })
   await admin.connect()

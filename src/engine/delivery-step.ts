@@ -6,7 +6,14 @@
  */
 import type { Clock } from '../clock/clock.ts'
 import { HubError, toErrorRecord } from '../errors/hub-error.ts'
-import type { ClaimedRun, JsonValue, StepRecord, Store } from '../store/store-contract.ts'
+import type {
+  ClaimedRun,
+  JsonValue,
+  StepRecord,
+  Store,
+  VersionGuard,
+} from '../store/store-contract.ts'
+import type { CarriedCompletions } from './carried-completions.ts'
 import type { CrashPoints } from './crash-points.ts'
 import type { EngineObserver, RunEvent } from './engine-observer.ts'
 import { isSuperseded, SupersededError } from './entity-version-guard.ts'
@@ -38,10 +45,17 @@ export interface RunScope {
   readonly event: RunEvent
   /** False once the lease has run out by this worker's own clock. */
   readonly leaseHeld: () => boolean
+  /** Completed steps' results waiting for the run's next write. */
+  readonly carried: CarriedCompletions
 }
 
 export function fenced(scope: RunScope, ok: boolean): void {
   if (!ok) throw new LeaseLostError(scope.run.id)
+}
+
+/** Writes the held completions now, for a write that cannot carry them. */
+export async function flushScope(scope: RunScope): Promise<void> {
+  fenced(scope, await scope.carried.flush())
 }
 
 /**
@@ -62,27 +76,30 @@ export async function performDelivery<T extends JsonValue>(
   const inDoubt = recorded?.state === 'started' || recorded?.state === 'in_doubt'
   const startedAt = deps.clock.now()
 
-  const complete = async (result: T, resolvedByLookup: boolean): Promise<T> => {
-    fenced(
-      scope,
-      await deps.store.stepComplete({
-        ...lease,
-        now: deps.clock.now(),
-        name,
-        kind: 'delivery',
-        output: result,
-        crossReferences: spec.crossReferences?.(result) ?? [],
-        ...(spec.entityVersion === undefined
-          ? {}
-          : {
-              entityVersion: {
-                target: spec.target,
-                businessKey: spec.businessKey,
-                version: spec.entityVersion,
-              },
-            }),
-      }),
-    )
+  // Held back for the run's next write, or flushed on its own if none follows this turn
+  // (carried-completions.ts). Every later delivery's start carries it, so nothing is sent that
+  // depends on it before it is durable; a crash before then leaves the step started, and the next
+  // attempt reads it back.
+  const complete = (result: T, resolvedByLookup: boolean): T => {
+    // A worker whose lease ran out (by its own clock) while the call was out records nothing:
+    // another worker may own the run, and it reads the step back. A worker that is only stopping
+    // still records what came back.
+    if (!scope.leaseHeld()) throw new LeaseLostError(run.id)
+    scope.carried.add({
+      name,
+      kind: 'delivery',
+      output: result,
+      crossReferences: spec.crossReferences?.(result) ?? [],
+      ...(spec.entityVersion === undefined
+        ? {}
+        : {
+            entityVersion: {
+              target: spec.target,
+              businessKey: spec.businessKey,
+              version: spec.entityVersion,
+            },
+          }),
+    })
     deps.observer.delivered({
       ...scope.event,
       step: name,
@@ -92,6 +109,17 @@ export async function performDelivery<T extends JsonValue>(
     })
     return result
   }
+  const guard: VersionGuard | undefined =
+    spec.entityVersion === undefined
+      ? undefined
+      : {
+          target: spec.target,
+          businessKey: spec.businessKey,
+          version: spec.entityVersion,
+          // A forced replay (a new scope) re-applies the version already there on purpose; an
+          // older version is stale all the same.
+          reapplyEqual: run.replayScope !== null,
+        }
 
   let sent = false
   try {
@@ -99,37 +127,40 @@ export async function performDelivery<T extends JsonValue>(
       // Checked while holding the slot, right before sending, so a Retry-After that another
       // run received while this one waited for a slot is still honoured.
       deps.gates.checkKey(spec.target, spec.businessKey)
-      // Read inside the key's slot: runs of one key are claimed one at a time, and the slot
-      // keeps this check and the write below together within this process as well.
-      if (spec.entityVersion !== undefined) {
-        const applied = await deps.store.entityVersionGet({
-          tenantId: run.tenantId,
-          target: spec.target,
-          businessKey: spec.businessKey,
-        })
-        // A forced replay (a new scope) re-applies the version already there on purpose;
-        // an older version is stale all the same.
-        const reapplied = run.replayScope !== null && spec.entityVersion === applied
-        if (applied !== null && !reapplied && isSuperseded(spec.entityVersion, applied)) {
-          throw new SupersededError(name, spec.entityVersion, applied)
-        }
-      }
+      // Checked inside the key's slot: runs of one key are claimed one at a time, and the slot
+      // keeps the check and the start together within this process as well. The check is part
+      // of the start's statement; it must see the raises this run still holds, so those go first.
+      if (guard !== undefined && scope.carried.raises(guard)) await flushScope(scope)
       if (inDoubt) {
+        // Checked before the target is read: a superseded step is not looked up either.
+        if (guard !== undefined) {
+          const applied = await deps.store.entityVersionGet({
+            tenantId: run.tenantId,
+            target: guard.target,
+            businessKey: guard.businessKey,
+          })
+          if (supersededBy(guard, applied)) {
+            throw new SupersededError(name, guard.version, applied ?? guard.version)
+          }
+        }
         const found = await spec.lookup({ signal })
         if (found !== null) return { result: found, resolvedByLookup: true }
       }
-      fenced(
-        scope,
-        await deps.store.stepStart({
-          ...lease,
-          now: deps.clock.now(),
-          name,
-          kind: 'delivery',
-          idempotencyKey,
-          target: spec.target,
-          operation: spec.operation,
-        }),
-      )
+      const begun = await deps.store.stepStart({
+        ...lease,
+        now: deps.clock.now(),
+        name,
+        kind: 'delivery',
+        idempotencyKey,
+        target: spec.target,
+        operation: spec.operation,
+        carried: await scope.carried.take(),
+        ...(guard === undefined ? {} : { guard }),
+      })
+      fenced(scope, begun.held)
+      if (!begun.started && guard !== undefined) {
+        throw new SupersededError(name, guard.version, begun.appliedVersion ?? guard.version)
+      }
       // The last check before the request leaves: a worker that froze after recording the
       // attempt finds its lease gone by its own clock and sends nothing.
       if (!scope.leaseHeld()) throw new LeaseLostError(run.id)
@@ -147,13 +178,14 @@ export async function performDelivery<T extends JsonValue>(
         throw error
       }
     })
-    return await complete(outcome.result, outcome.resolvedByLookup)
+    return complete(outcome.result, outcome.resolvedByLookup)
   } catch (error) {
     // Nothing was sent in this invocation (circuit open, no slot, lookup failed): the step keeps
     // the state it had, so an earlier doubt is still resolved by a lookup next time.
     if (error instanceof LeaseLostError || error instanceof SupersededError || !sent) throw error
     const doubtful = outcomeMayHaveApplied(error)
     if (doubtful) deps.observer.inDoubt({ ...scope.event, step: name, target: spec.target })
+    await flushScope(scope)
     fenced(
       scope,
       await deps.store.stepFail({
@@ -173,6 +205,13 @@ export async function performDelivery<T extends JsonValue>(
  * errors are answered before any change. Anything else after the request left (a 5xx can follow a
  * commit, a timeout or reset can hide one, a conflict means state exists) is resolved by reading.
  */
+function supersededBy(guard: VersionGuard, applied: number | null): boolean {
+  if (applied === null) return false
+  return guard.reapplyEqual && applied === guard.version
+    ? false
+    : isSuperseded(guard.version, applied)
+}
+
 function outcomeMayHaveApplied(error: unknown): boolean {
   if (!HubError.is(error)) return true
   return !(error.type === 'validation' || error.type === 'throttled' || error.type === 'auth')

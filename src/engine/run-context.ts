@@ -1,7 +1,7 @@
 /** @module engine/run-context — memoized steps and fenced, read-before-retry deliveries. */
 import type { ClaimedRun, JsonValue, StepRecord } from '../store/store-contract.ts'
+import { CarriedCompletions } from './carried-completions.ts'
 import {
-  fenced,
   LeaseLostError,
   performDelivery,
   type RunContextDeps,
@@ -19,10 +19,11 @@ import {
 
 export { LeaseLostError, type RunContextDeps } from './delivery-step.ts'
 
-/** The flow's context, and the saga state the executor finishes the run with. */
+/** The flow's context, and the saga state and held results the executor finishes the run with. */
 export interface RunContextHandle {
   context: RunContext
   saga: SagaLog
+  carried: CarriedCompletions
 }
 
 export function createRunContext(
@@ -33,12 +34,15 @@ export function createRunContext(
 ): RunContextHandle {
   const memo = new Map<string, StepRecord>(run.steps.map((s) => [s.name, s]))
   const seen = new Set<string>()
+  const lease = { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion }
+  const carried = new CarriedCompletions({ store: deps.store, lease, now: () => deps.clock.now() })
   const scope: RunScope = {
+    carried,
     deps,
     run,
     signal,
     leaseHeld,
-    lease: { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion },
+    lease,
     event: {
       tenantId: run.tenantId,
       runId: run.id,
@@ -82,16 +86,9 @@ export function createRunContext(
     signal.throwIfAborted()
     return noting(name, async () => {
       const output = await fn()
-      fenced(
-        scope,
-        await deps.store.stepComplete({
-          ...scope.lease,
-          now: deps.clock.now(),
-          name,
-          kind: 'local',
-          output,
-        }),
-      )
+      // Memoized with the run's next write, which comes before anything else leaves the worker
+      // (or on its own once the event loop turns, see carried-completions.ts).
+      carried.add({ name, kind: 'local', output })
       return output
     })
   }
@@ -129,6 +126,7 @@ export function createRunContext(
 
   return {
     saga,
+    carried,
     context: {
       tenantId: run.tenantId,
       runId: run.id,

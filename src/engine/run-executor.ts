@@ -2,6 +2,7 @@
 import type { Clock } from '../clock/clock.ts'
 import { toErrorRecord } from '../errors/hub-error.ts'
 import type { ClaimedRun, Store } from '../store/store-contract.ts'
+import type { CarriedCompletions } from './carried-completions.ts'
 import type { CrashPoints } from './crash-points.ts'
 import type { EngineObserver } from './engine-observer.ts'
 import { SupersededError } from './entity-version-guard.ts'
@@ -64,6 +65,7 @@ export async function executeRun(
     businessKey: run.businessKey,
     attempt: run.attempt,
   }
+  let heldResults: CarriedCompletions | undefined
   try {
     if (run.attempt >= deps.retryPolicy.maxAttempts) {
       // Only reachable through lost leases: each crash mid-run counted as an attempt.
@@ -82,12 +84,13 @@ export async function executeRun(
       if (ok) deps.observer.deadLettered({ ...event, error, reason })
       return
     }
-    const { context, saga } = createRunContext(
+    const { context, saga, carried } = createRunContext(
       deps,
       run,
       controller.signal,
       () => deps.clock.now() < leaseUntil,
     )
+    heldResults = carried
     let output
     try {
       output = await flow.run(context, run.message)
@@ -96,11 +99,11 @@ export async function executeRun(
     } catch (error) {
       if (error instanceof LeaseLostError || controller.signal.aborted) return
       if (saga.shouldCompensate(error)) {
-        await compensateRun(deps, run, saga, error, controller.signal)
+        await compensateRun(deps, run, saga, carried, error, controller.signal)
         return
       }
       if (!(error instanceof SupersededError)) {
-        await recordFailure(deps, run, error)
+        await recordFailure(deps, run, carried, error)
         return
       }
       output = error.toOutput()
@@ -111,7 +114,12 @@ export async function executeRun(
         appliedVersion: error.appliedVersion,
       })
     }
-    const done = await deps.store.runComplete({ ...lease, now: deps.clock.now(), output })
+    const done = await deps.store.runComplete({
+      ...lease,
+      now: deps.clock.now(),
+      output,
+      carried: await carried.take(),
+    })
     if (done) {
       deps.observer.completed({
         ...event,
@@ -121,6 +129,9 @@ export async function executeRun(
   } catch (error) {
     deps.onError(error, run)
   } finally {
+    // Whatever is still held belongs to an attempt that ended without a write (a lost lease):
+    // the next owner reads those steps back.
+    heldResults?.close()
     clearInterval(heartbeat)
     stopSignal.removeEventListener('abort', onStop)
   }
@@ -134,6 +145,7 @@ async function compensateRun(
   deps: RunExecutorDeps,
   run: ClaimedRun,
   saga: SagaLog,
+  carried: CarriedCompletions,
   error: unknown,
   signal: AbortSignal,
 ): Promise<void> {
@@ -142,7 +154,7 @@ async function compensateRun(
     outcome = await saga.compensate(error)
   } catch (failure) {
     if (failure instanceof LeaseLostError || signal.aborted) return
-    await recordFailure(deps, run, failure)
+    await recordFailure(deps, run, carried, failure)
     return
   }
   const lease = { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion }
@@ -151,6 +163,7 @@ async function compensateRun(
     now: deps.clock.now(),
     output: outcome.output,
     compensated: { error: outcome.error },
+    carried: await carried.take(),
   })
   if (done) {
     deps.observer.compensationCompleted({
@@ -168,11 +181,15 @@ async function compensateRun(
 async function recordFailure(
   deps: RunExecutorDeps,
   run: ClaimedRun,
+  carried: CarriedCompletions,
   error: unknown,
 ): Promise<void> {
   const record = toErrorRecord(error)
   const decision = decideAfterFailure(deps.retryPolicy, record, run.attempt, deps.random)
   const lease = { tenantId: run.tenantId, runId: run.id, leaseVersion: run.leaseVersion }
+  // What the run finished before failing is kept, so its next attempt does not redo it (or read
+  // a delivery back from the target). A lost lease here ends the attempt like any other write.
+  if (!(await carried.flush())) return
   const event = {
     tenantId: run.tenantId,
     runId: run.id,

@@ -163,6 +163,8 @@ export class SagaLog {
           name: SAGA_FAILURE_STEP,
           kind: 'local',
           output: failureJson(failure),
+          // The forward deliveries' held results go with it: the undos are built from them.
+          carried: await this.#scope.carried.take(),
         }),
       )
       this.#recorded = failure
@@ -203,6 +205,9 @@ export class SagaLog {
             lookup: (call: { signal: AbortSignal }) => spec.lookup(call),
           }
           await performDelivery(this.#scope, name, delivery, recorded, key)
+          // Compensation is the rare path: each undo is recorded before the next one begins,
+          // rather than carried by its start.
+          fenced(this.#scope, await this.#scope.carried.flush())
         } catch (cause) {
           if (cause instanceof LeaseLostError || this.#scope.signal.aborted) throw cause
           throw new CompensationFailedError(entry.step, failure, cause)

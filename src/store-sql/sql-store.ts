@@ -177,7 +177,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     stepStart: (params) =>
       isRecordId(params.runId)
         ? statement('stepStart', (conn) => stepStart(conn, params))
-        : Promise.resolve(false),
+        : Promise.resolve({ held: false, started: false, appliedVersion: null }),
     stepComplete: (params) =>
       isRecordId(params.runId)
         ? statement('stepComplete', (conn) => stepComplete(conn, params))

@@ -11,6 +11,15 @@ import {
   T0,
   type ConformanceContext,
 } from './store-conformance-fixtures.ts'
+import type { StepCompletion } from './store-contract.ts'
+
+/** A held-back completion riding on a write: a stale write must not land it either. */
+const carriedMap: StepCompletion = {
+  name: 'map',
+  kind: 'local',
+  output: { mapped: true },
+  entityVersion: { target: 'netsuite', businessKey: 'order-1', version: 7 },
+}
 
 export function describeRunLifecycle(ctx: ConformanceContext): void {
   describe('fencing', () => {
@@ -33,17 +42,26 @@ export function describeRunLifecycle(ctx: ConformanceContext): void {
       for (const fence of [stale, foreign]) {
         const refused = await Promise.all([
           ctx.store.runHeartbeat({ ...fence, leaseMs: LEASE_MS }),
-          ctx.store.runComplete({ ...fence, output: { x: 1 } }),
+          ctx.store.runComplete({ ...fence, output: { x: 1 }, carried: [carriedMap] }),
           ctx.store.runRetry({ ...fence, nextRunAt: T0, attempt: 5, error: errorRecord('x') }),
           ctx.store.runDeadLetter({ ...fence, attempt: 5, reason: 'x', error: errorRecord('x') }),
-          ctx.store.stepStart({
-            ...fence,
-            name: 'other-step',
-            kind: 'local',
-            idempotencyKey: null,
-            target: null,
-            operation: null,
-          }),
+          ctx.store
+            .stepStart({
+              ...fence,
+              name: 'other-step',
+              kind: 'local',
+              idempotencyKey: null,
+              target: null,
+              operation: null,
+              carried: [carriedMap],
+              guard: {
+                target: 'netsuite',
+                businessKey: 'order-1',
+                version: 1,
+                reapplyEqual: false,
+              },
+            })
+            .then((r) => r.held || r.started),
           ctx.store.stepComplete({
             ...fence,
             name: 'create-order',
@@ -59,6 +77,8 @@ export function describeRunLifecycle(ctx: ConformanceContext): void {
                 targetId: 'SO-1',
               },
             ],
+            entityVersion: { target: 'netsuite', businessKey: 'order-1', version: 3 },
+            carried: [carriedMap],
           }),
           ctx.store.stepFail({
             ...fence,
@@ -74,6 +94,9 @@ export function describeRunLifecycle(ctx: ConformanceContext): void {
       expect(
         await ctx.store.crossReferenceFind({ tenantId, businessKey: 'order-1', limit: 10 }),
       ).toEqual([])
+      expect(
+        await ctx.store.entityVersionGet({ tenantId, target: 'netsuite', businessKey: 'order-1' }),
+      ).toBeNull()
       expect(await claim(ctx.store, tenantId, T0 + 3)).toEqual([])
     })
 

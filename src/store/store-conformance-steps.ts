@@ -41,7 +41,7 @@ export function describeSteps(ctx: ConformanceContext): void {
           ...delivery,
           idempotencyKey: 'key-1',
         }),
-      ).toBe(true)
+      ).toEqual({ held: true, started: true, appliedVersion: null })
       expect((await ctx.store.runGet({ tenantId, runId }))?.steps).toEqual([
         {
           runId,

@@ -5,6 +5,7 @@
  * and each test works in its own tenant, which the contract guarantees is isolated.
  */
 import { afterAll, beforeAll, describe } from 'vitest'
+import { describeCarried } from './store-conformance-carried.ts'
 import { describeClaims } from './store-conformance-claims.ts'
 import { describeCompensation } from './store-conformance-compensation.ts'
 import { describeCredentials } from './store-conformance-credentials.ts'
@@ -49,6 +50,7 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
     describeClaims(ctx)
     describeRunLifecycle(ctx)
     describeSteps(ctx)
+    describeCarried(ctx)
     describeEntityVersions(ctx)
     describeQueries(ctx)
     describeReplays(ctx)

@@ -26,6 +26,7 @@ import type {
   AuditListParams,
   RunListParams,
   StepStartParams,
+  StepStartResult,
   StepCompleteParams,
   EntityVersionKey,
   StepFailParams,
@@ -230,7 +231,7 @@ export interface Store {
   }): Promise<(RunRecord & { steps: StepRecord[] }) | undefined>
   runList(params: RunListParams): Promise<RunRecord[]>
 
-  stepStart(params: StepStartParams): Promise<boolean>
+  stepStart(params: StepStartParams): Promise<StepStartResult>
   stepComplete(params: StepCompleteParams): Promise<boolean>
   stepFail(params: StepFailParams): Promise<boolean>
 

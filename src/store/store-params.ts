@@ -57,6 +57,8 @@ export interface RunCompleteParams extends LeaseParams {
    * its last error) and its saga's compensations were applied.
    */
   compensated?: { error: ErrorRecord }
+  /** Completions of the run's last steps, written in the same statement as its end. */
+  carried?: CarriedCompletion[]
 }
 
 export interface RunRetryParams extends LeaseParams {
@@ -163,9 +165,35 @@ export interface StepStartParams extends LeaseParams {
   idempotencyKey: string | null
   target: string | null
   operation: string | null
+  /** Completions of earlier steps, written first in the same statement (see CarriedCompletion). */
+  carried?: CarriedCompletion[]
+  /**
+   * The per-entity version guard, checked in the same statement: the step starts only if the
+   * target's applied version is older than `version` (or equal, when `reapplyEqual`).
+   */
+  guard?: VersionGuard
 }
 
-export interface StepCompleteParams extends LeaseParams {
+/**
+ * What `stepStart` did. `held` false: the lease is gone and nothing was written. `started` false
+ * with `held` true: the guard found `appliedVersion` at or past the step's version, so the step was
+ * not started (carried completions were still written).
+ */
+export interface StepStartResult {
+  held: boolean
+  started: boolean
+  /** The guarded entity's applied version as the statement saw it; null without a guard or a row. */
+  appliedVersion: number | null
+}
+
+export interface VersionGuard extends EntityVersionKey {
+  version: number
+  /** A forced replay re-applies the version already there on purpose. */
+  reapplyEqual: boolean
+}
+
+/** A step's result as it is memoized: output, cross references, entity version raise. */
+export interface StepCompletion {
   name: string
   kind: StepKind
   output: JsonValue | null
@@ -173,6 +201,19 @@ export interface StepCompleteParams extends LeaseParams {
   crossReferences?: CrossReference[]
   /** Raises the entity's applied version (never lowers it), in the same transaction. */
   entityVersion?: EntityVersionKey & { version: number }
+}
+
+/**
+ * A completion the engine held back to send with the run's next write, so one statement both
+ * memoizes what happened and records what happens next. The engine carries a completion only to a
+ * write made before anything else leaves the worker, so nothing outside depends on a result that
+ * is not yet durable.
+ */
+export type CarriedCompletion = StepCompletion
+
+export interface StepCompleteParams extends LeaseParams, StepCompletion {
+  /** Completions of earlier steps, written in the same statement. */
+  carried?: CarriedCompletion[]
 }
 
 /** One business key at one target, whose applied source version the version guard tracks. */

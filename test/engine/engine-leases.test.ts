@@ -67,7 +67,11 @@ describeOnStores('engine leases and ordering', pgUrl, (bench) => {
       const { runIds } = await b.ingest(a, 'msg-1')
       const runId = runIds[0] ?? ''
       const late = b.background(a.runOnce())
-      await until('worker A to record its delivery and stall', () => stalled)
+      // A's delivery is recorded on its own once A waits on something other than the engine.
+      await until(
+        'worker A to record its delivery and stall',
+        async () => stalled && (await b.run(runId)).steps[0]?.state === 'completed',
+      )
       b.clock.advance(10_000)
       expect(await bWorker.runOnce()).toBe(1)
       const byB = await b.run(runId)

@@ -163,6 +163,11 @@ export class DeliverySystem {
         held.every((id) => this.target.hung.has(id))
       )
     })
+    // A delivery's result is recorded by the run's next write or, when the flow waits on
+    // something else as a hanging one does, on its own once the event loop turns (the engine's
+    // carried completions): let it turn, and let that write land, before the worker dies.
+    await new Promise((resolve) => setImmediate(resolve))
+    await until('the dying worker to finish its writes', () => this.observed.pending === 0)
     const hung = claimed === undefined ? this.target.hung.size : 0
     await dead.stop()
     const count = await batch

@@ -7,6 +7,8 @@
  * records of a saga's failure and undos, see `saga-compensation.ts`).
  */
 import type { CrossReference, InboxMessage, JsonValue } from '../store/store-contract.ts'
+import type { ApprovalDecision, ApprovalRequest } from './run-approvals.ts'
+import type { WaitOutcome } from './run-waits.ts'
 
 export interface FlowTrigger {
   sourceSystem: string
@@ -89,6 +91,26 @@ export interface RunContext {
   step<T extends JsonValue>(name: string, fn: () => T | Promise<T>): Promise<T>
   /** A step with an effect on an external system: governed, fenced, idempotent, read-before-retry. */
   deliver<T extends JsonValue>(name: string, spec: DeliverySpec<T>): Promise<T>
+  /**
+   * A durable timer: the run gives its worker back and resumes after `ms`, across restarts.
+   * Must not be caught: it ends this invocation of the flow (see run-waits.ts).
+   */
+  sleep(name: string, ms: number): Promise<void>
+  /**
+   * Waits for an event signalled with `correlationKey` (e.g. `shipment-confirmed:<order>`), or
+   * until `timeoutMs` has passed; the run gives its worker back meanwhile. An event signalled
+   * before the wait began is taken at once.
+   */
+  waitForEvent<T extends JsonValue = JsonValue>(
+    name: string,
+    options: { correlationKey: string; timeoutMs: number },
+  ): Promise<WaitOutcome<T>>
+  /**
+   * Opens a human approval task and waits for its decision without holding a worker: approved or
+   * rejected (with who and why, from the operator API), or expired after its deadline and one
+   * optional escalation (see run-approvals.ts). Survives restarts.
+   */
+  approval(name: string, request: ApprovalRequest): Promise<ApprovalDecision>
   /**
    * Gives up on the run as a business decision (a credit check said no): undoes every completed
    * delivery that has a `compensate`, newest first, and ends the run `compensated`. Never returns.

@@ -8,8 +8,11 @@
 import { randomUUID } from 'node:crypto'
 import { systemClock, type Clock } from '../clock/clock.ts'
 import type {
+  ApprovalDecideResult,
   AuditActor,
+  EventSignalResult,
   InboxIngestResult,
+  JsonValue,
   ReplayForceMode,
   RunReplayWindowResult,
   Store,
@@ -191,6 +194,42 @@ export class HubEngine {
       ...(request.force === undefined ? {} : { scope: `replay-${randomUUID()}` }),
     })
     if (result.replays.length > 0) this.#worker.notify()
+    return result
+  }
+
+  /**
+   * Delivers an event to the runs waiting for `correlationKey` (`ctx.waitForEvent`): recorded once
+   * per `eventId`, kept for the first later wait when none waits yet. Resolves once committed.
+   */
+  async signal(input: {
+    eventId: string
+    correlationKey: string
+    name: string
+    payload: JsonValue
+  }): Promise<EventSignalResult> {
+    const result = await this.store.eventSignal({
+      tenantId: this.tenantId,
+      now: this.clock.now(),
+      ...input,
+    })
+    if (result.woke.length > 0) this.#worker.notify()
+    return result
+  }
+
+  /** Decides an open approval task (`ctx.approval`) and wakes its run; audited. */
+  async decideApproval(params: {
+    taskId: string
+    decision: 'approved' | 'rejected'
+    reason: string | null
+    by: string
+    audit: AuditActor
+  }): Promise<ApprovalDecideResult> {
+    const result = await this.store.approvalDecide({
+      tenantId: this.tenantId,
+      now: this.clock.now(),
+      ...params,
+    })
+    if (result.outcome === 'decided' && result.woke.length > 0) this.#worker.notify()
     return result
   }
 

@@ -10,6 +10,8 @@ import {
 import { SupersededError } from './entity-version-guard.ts'
 import type { DeliverySpec, RunContext } from './flow-definition.ts'
 import { idempotencyKeyFor } from './idempotency-key.ts'
+import { awaitWait, type WaitOutcome } from './run-waits.ts'
+import { awaitApproval, type ApprovalDecision, type ApprovalRequest } from './run-approvals.ts'
 import {
   CompensationRequestedError,
   SAGA_STEP_PREFIX,
@@ -120,6 +122,21 @@ export function createRunContext(
     return result
   }
 
+  async function sleep(name: string, ms: number): Promise<void> {
+    await awaitWait(scope, name, claimName(name), { correlationKey: null, timeoutMs: ms })
+  }
+
+  function waitForEvent<T extends JsonValue = JsonValue>(
+    name: string,
+    options: { correlationKey: string; timeoutMs: number },
+  ): Promise<WaitOutcome<T>> {
+    return awaitWait<T>(scope, name, claimName(name), options)
+  }
+
+  function approval(name: string, request: ApprovalRequest): Promise<ApprovalDecision> {
+    return awaitApproval(scope, name, claimName, request)
+  }
+
   function compensate(reason: string): Promise<never> {
     return Promise.reject(new CompensationRequestedError(reason))
   }
@@ -136,6 +153,9 @@ export function createRunContext(
       signal,
       step,
       deliver,
+      sleep,
+      waitForEvent,
+      approval,
       compensate,
     },
   }

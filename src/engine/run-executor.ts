@@ -9,6 +9,7 @@ import { SupersededError } from './entity-version-guard.ts'
 import type { FlowDefinition } from './flow-definition.ts'
 import { decideAfterFailure, type RetryPolicy } from './retry-policy.ts'
 import { createRunContext, LeaseLostError } from './run-context.ts'
+import { RunSuspendedError } from './run-waits.ts'
 import { SagaUnwindError, type SagaLog } from './saga-compensation.ts'
 import type { TargetGates } from './target-gate.ts'
 
@@ -97,6 +98,8 @@ export async function executeRun(
       // The flow caught the unwind of a run already being compensated and returned anyway.
       if (saga.compensating) throw new SagaUnwindError(null)
     } catch (error) {
+      // Suspended on a wait: the store released the run with the wait's record; nothing to add.
+      if (error instanceof RunSuspendedError) return
       if (error instanceof LeaseLostError || controller.signal.aborted) return
       if (saga.shouldCompensate(error)) {
         await compensateRun(deps, run, saga, carried, error, controller.signal)

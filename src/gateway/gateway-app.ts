@@ -7,6 +7,7 @@ import { installContentEncodingGuard } from './content-encoding.ts'
 import type { GatewayDeps } from './gateway-deps.ts'
 import { installErrorHandlers, MAX_PARAM_LENGTH, sendFrameworkError } from './gateway-errors.ts'
 import { registerCrossReferenceRoutes } from './routes/cross-reference-routes.ts'
+import { registerApprovalRoutes } from './routes/approval-routes.ts'
 import { registerDlqRoutes } from './routes/dlq-routes.ts'
 import { registerHealthRoutes } from './routes/health-routes.ts'
 import { registerMetricsRoutes } from './routes/metrics-routes.ts'
@@ -105,6 +106,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}): F
   registerMetricsRoutes(app, deps)
   registerRunRoutes(app, deps)
   registerDlqRoutes(app, deps)
+  registerApprovalRoutes(app, deps)
   registerReplayRoutes(app, deps)
   registerCrossReferenceRoutes(app, deps)
   registerStatsRoutes(app, deps)

@@ -7,6 +7,9 @@ import type { Registry } from 'prom-client'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock/clock.ts'
 import type {
+  ApprovalDecideResult,
+  ApprovalState,
+  ApprovalTask,
   AuditActor,
   DeadLetterRecord,
   ReplayForceMode,
@@ -122,6 +125,22 @@ export interface GatewayDeps {
       force?: ReplayForceMode
       audit: AuditActor
     }): Promise<RunReplayWindowResult>
+  }
+  approvals: {
+    list(params: {
+      state?: ApprovalState
+      assignee?: string
+      limit: number
+      beforeId?: string
+    }): Promise<ApprovalTask[]>
+    /** Decides an open task, wakes its run and audits it (`approval.approve` / `approval.reject`). */
+    decide(params: {
+      taskId: string
+      decision: 'approved' | 'rejected'
+      reason: string | null
+      by: string
+      audit: AuditActor
+    }): Promise<ApprovalDecideResult>
   }
   crossReferences: {
     find(params: {

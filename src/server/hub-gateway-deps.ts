@@ -62,6 +62,10 @@ export function buildGatewayDeps(parts: {
       maxRuns: MAX_REPLAY_RUNS,
       create: (params) => engine.replayCompleted(params),
     },
+    approvals: {
+      list: (params) => store.approvalList({ tenantId, ...params }),
+      decide: (params) => engine.decideApproval(params),
+    },
     crossReferences: {
       find: (params) => store.crossReferenceFind({ tenantId, ...params }),
     },

@@ -57,6 +57,21 @@ export interface FlowStepsTable {
   started_at: NullableInt8
   finished_at: NullableInt8
   last_error: NullableJsonb
+  /** 0006: what a `wait` step waits for; null for other steps and timers. */
+  correlation_key: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** 0006: events signalled to waiting runs. */
+export interface RunEventsTable {
+  tenant_id: string
+  id: Generated<string>
+  event_id: string
+  correlation_key: string
+  name: string
+  payload: Jsonb
+  received_at: Int8
+  consumed_at: NullableInt8
+  consumed_by_run: NullableInt8
 }
 
 export interface DeadLettersTable {
@@ -127,6 +142,7 @@ export interface Database {
   inbox_messages: InboxMessagesTable
   flow_runs: FlowRunsTable
   flow_steps: FlowStepsTable
+  run_events: RunEventsTable
   dead_letters: DeadLettersTable
   sync_ledger: SyncLedgerTable
   entity_versions: EntityVersionsTable

@@ -29,6 +29,15 @@ import { statsGet } from './queries/stats-get-query.ts'
 import { stepComplete } from './queries/step-complete-query.ts'
 import { stepFail } from './queries/step-fail-query.ts'
 import { stepStart } from './queries/step-start-query.ts'
+import { eventSignal } from './queries/event-signal-query.ts'
+import {
+  approvalDecide,
+  approvalEscalate,
+  approvalExpire,
+  approvalList,
+  approvalOpen,
+} from './queries/approval-task-query.ts'
+import { runWait } from './queries/run-wait-query.ts'
 import { isRetryableConflict, isUnavailable, withStoreRetry } from './sql-error-policy.ts'
 
 export interface SqlStoreOptions {
@@ -178,6 +187,33 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       isRecordId(params.runId)
         ? statement('stepStart', (conn) => stepStart(conn, params))
         : Promise.resolve({ held: false, started: false, appliedVersion: null }),
+    runWait: (params) =>
+      isRecordId(params.runId)
+        ? transaction('runWait', (trx) => runWait(trx, params))
+        : Promise.resolve({ held: false }),
+    eventSignal: (params) => transaction('eventSignal', (trx) => eventSignal(trx, params)),
+
+    approvalOpen: (params) =>
+      isRecordId(params.runId)
+        ? statement('approvalOpen', (conn) => approvalOpen(conn, params))
+        : Promise.resolve({ held: false, task: null }),
+    approvalEscalate: (params) =>
+      isRecordId(params.runId) && isRecordId(params.taskId)
+        ? statement('approvalEscalate', (conn) => approvalEscalate(conn, params))
+        : Promise.resolve(false),
+    approvalExpire: (params) =>
+      isRecordId(params.runId) && isRecordId(params.taskId)
+        ? statement('approvalExpire', (conn) => approvalExpire(conn, params))
+        : Promise.resolve(false),
+    approvalList: async (params) => {
+      checkedBeforeId(params.beforeId)
+      if (params.limit <= 0) return []
+      return statement('approvalList', (conn) => approvalList(conn, params))
+    },
+    approvalDecide: (params) =>
+      isRecordId(params.taskId)
+        ? transaction('approvalDecide', (trx) => approvalDecide(trx, params))
+        : Promise.resolve({ outcome: 'not_found' as const }),
     stepComplete: (params) =>
       isRecordId(params.runId)
         ? statement('stepComplete', (conn) => stepComplete(conn, params))

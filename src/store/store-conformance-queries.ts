@@ -116,7 +116,15 @@ export function describeQueries(ctx: ConformanceContext): void {
 
       const stats = await ctx.store.statsGet({ tenantId, now })
       expect(stats).toEqual({
-        runsByState: { pending: 1, running: 2, retrying: 1, completed: 1, dead: 1, compensated: 0 },
+        runsByState: {
+          pending: 1,
+          running: 2,
+          retrying: 1,
+          waiting: 0,
+          completed: 1,
+          dead: 1,
+          compensated: 0,
+        },
         backlogByFlow: { [FLOW]: 3, [OTHER_FLOW]: 1 },
         oldestBacklogAgeMs: now - (T0 - 3_000),
         deadLetters: 1,

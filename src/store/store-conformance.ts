@@ -16,6 +16,7 @@ import { describeRunLifecycle } from './store-conformance-lifecycle.ts'
 import { describeQueries } from './store-conformance-queries.ts'
 import { describeReplays } from './store-conformance-replays.ts'
 import { describeSteps } from './store-conformance-steps.ts'
+import { describeWaits } from './store-conformance-waits.ts'
 import type { MigrationReport, Store } from './store-contract.ts'
 
 export type { MakeStore, StoreHandle } from './store-conformance-fixtures.ts'
@@ -51,6 +52,7 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
     describeRunLifecycle(ctx)
     describeSteps(ctx)
     describeCarried(ctx)
+    describeWaits(ctx)
     describeEntityVersions(ctx)
     describeQueries(ctx)
     describeReplays(ctx)

@@ -27,6 +27,7 @@ import type {
   RunListParams,
   StepStartParams,
   StepStartResult,
+  LeaseParams,
   StepCompleteParams,
   EntityVersionKey,
   StepFailParams,
@@ -36,8 +37,24 @@ import type {
   MigrationReport,
   DurabilityReport,
 } from './store-params.ts'
+import type {
+  RunWaitParams,
+  RunWaitResult,
+  EventSignalParams,
+  EventSignalResult,
+} from './run-wait-params.ts'
+import type {
+  ApprovalTask,
+  ApprovalOpenParams,
+  ApprovalEscalateParams,
+  ApprovalListParams,
+  ApprovalDecideParams,
+  ApprovalDecideResult,
+} from './approval-task-params.ts'
 
 export * from './store-params.ts'
+export * from './run-wait-params.ts'
+export * from './approval-task-params.ts'
 import type { ErrorRecord } from '../errors/hub-error.ts'
 
 export type JsonValue =
@@ -50,6 +67,11 @@ export const RUN_STATES = [
   'running',
   /** Failed an attempt; waiting for `nextRunAt`. */
   'retrying',
+  /**
+   * Suspended on a durable timer or a wait for an event, without a lease: due again at `nextRunAt`
+   * (its deadline), or at once when a signal completes its wait. Does not hold its business key.
+   */
+  'waiting',
   /** Finished; every step completed. Terminal. */
   'completed',
   /** Dead-lettered; waits for an operator's replay. */
@@ -74,7 +96,8 @@ export const STEP_STATES = [
 ] as const
 export type StepState = (typeof STEP_STATES)[number]
 
-export const STEP_KINDS = ['local', 'delivery'] as const
+/** `wait`: a durable timer or a wait for an event (see `runWait`, `eventSignal`). */
+export const STEP_KINDS = ['local', 'delivery', 'wait'] as const
 export type StepKind = (typeof STEP_KINDS)[number]
 
 /** The largest PostgreSQL bigint. Record ids are bigint sequences, so they run from 1 to this. */
@@ -232,6 +255,30 @@ export interface Store {
   runList(params: RunListParams): Promise<RunRecord[]>
 
   stepStart(params: StepStartParams): Promise<StepStartResult>
+  /**
+   * Suspends the run on the wait step `name` until `deadline`, releasing its lease, unless an
+   * unconsumed event for `correlationKey` is already there: then the step completes with it and
+   * the run keeps its lease. Carried completions are written either way.
+   */
+  runWait(params: RunWaitParams): Promise<RunWaitResult>
+  /**
+   * Records an event once per `eventId` and completes every open wait for its correlation key
+   * whose run is waiting, making those runs due now; kept for the first later wait if none.
+   */
+  eventSignal(params: EventSignalParams): Promise<EventSignalResult>
+
+  /** Opens the run's approval task for `step`, or returns the one it opened before. */
+  approvalOpen(params: ApprovalOpenParams): Promise<{ held: boolean; task: ApprovalTask | null }>
+  /**
+   * Hands an open task to `assignee` with a new deadline as escalation number `escalation`; false
+   * if not held, not open, or escalated that far already.
+   */
+  approvalEscalate(params: ApprovalEscalateParams): Promise<boolean>
+  /** Ends an open task undecided; false if not held or no longer open (decided meanwhile). */
+  approvalExpire(params: LeaseParams & { taskId: string }): Promise<boolean>
+  approvalList(params: ApprovalListParams): Promise<ApprovalTask[]>
+  /** Decides an open task, signals its run (`approval:<id>`) and audits it, in one transaction. */
+  approvalDecide(params: ApprovalDecideParams): Promise<ApprovalDecideResult>
   stepComplete(params: StepCompleteParams): Promise<boolean>
   stepFail(params: StepFailParams): Promise<boolean>
 

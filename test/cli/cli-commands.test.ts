@@ -128,7 +128,9 @@ describe('syncline runs', () => {
     expect(badLimit.code).toBe(1)
     expect(badLimit.stderr).toContain('must be an integer from 1 to 500')
     const badState = await syncline(['runs', '--hub', url, '--state', 'sleeping'])
-    expect(badState.stderr).toContain('must be one of pending, running, retrying, completed, dead')
+    expect(badState.stderr).toContain(
+      'must be one of pending, running, retrying, waiting, completed, dead',
+    )
     expect(requests).toHaveLength(0)
   })
 })

@@ -29,7 +29,10 @@ describe('operator API', () => {
   })
 
   it.each([
-    ['state=sleeping', /'state' must be one of pending, running, retrying, completed, dead/],
+    [
+      'state=sleeping',
+      /'state' must be one of pending, running, retrying, waiting, completed, dead/,
+    ],
     ['limit=0', /'limit' must be an integer from 1 to 500/],
     ['limit=501', /'limit' must be an integer from 1 to 500/],
     ['limit=abc', /'limit' must be an integer from 1 to 500/],

@@ -136,7 +136,15 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
   }
   const receiver = testReceiver(calls)
   const stats: StoreStats = {
-    runsByState: { pending: 1, running: 0, retrying: 0, completed: 5, dead: 1, compensated: 0 },
+    runsByState: {
+      pending: 1,
+      running: 0,
+      retrying: 0,
+      waiting: 0,
+      completed: 5,
+      dead: 1,
+      compensated: 0,
+    },
     backlogByFlow: { 'order-to-netsuite': 1 },
     oldestBacklogAgeMs: 10,
     deadLetters: 1,
@@ -182,6 +190,11 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
         calls.replay.push(params)
         return Promise.resolve({ replayed: params.runIds ?? state.deadLetters.map((d) => d.runId) })
       },
+    },
+    // Approval routes are tested against the real hub (test/server/approval-api.test.ts).
+    approvals: {
+      list: () => Promise.resolve([]),
+      decide: () => Promise.resolve({ outcome: 'not_found' as const }),
     },
     replays: {
       maxRuns: 5,

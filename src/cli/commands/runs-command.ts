@@ -76,6 +76,7 @@ export function formatRunDetail(run: RunWithSteps): string {
   if (run.state === 'retrying' || run.state === 'pending') {
     lines.push(`next attempt ${formatTime(run.nextRunAt)}`)
   }
+  if (run.state === 'waiting') lines.push(`waiting until ${formatTime(run.nextRunAt)}`)
   if (run.lastError !== null) lines.push(`last error: ${describeError(run.lastError)}`)
   lines.push('')
   lines.push(run.steps.length === 0 ? 'no steps recorded yet' : formatTable(stepColumns, run.steps))

@@ -1,5 +1,5 @@
 /** @module store-sql/queries/run-claim-query — batch claim of due runs, one business key at a time. */
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { ClaimedRun, RunClaimParams } from '../../store/store-contract.ts'
 import type { Database, FlowRunRow } from '../database-schema.ts'
 import { compareIds, mapRun } from '../sql-row-mapper.ts'
@@ -17,7 +17,9 @@ import { inboxMessagesById, stepsOfRuns } from './run-steps-query.ts'
  * SKIP LOCKED lets concurrent claimers pass over each other's rows instead of queueing; a skipped
  * row stays visible as unfinished in the checks above, so it still blocks its key's later runs.
  *
- * Due runs and expired leases are found apart, each by its own partial index in claim order, so
+ * A `waiting` run is due at its deadline or once a signal moved its `next_run_at` to now.
+ *
+ * Due runs, expired leases and woken waits are found apart, each by its own partial index in claim order, so
  * the scan stops after `limit` claimable rows however long the backlog is (100,000 queued orders
  * cost what 100 do), then merged in next_run_at order.
  *
@@ -52,33 +54,27 @@ export async function runClaim(
             and holder.lease_expires_at > ${now}
           offset 0
         )`
+  // One scan per partial index (flow_runs_due_idx, _lease_expiry_idx, _waiting_idx): the state
+  // predicate must match the index's, and the scan is ordered by the column it is due by.
+  const scan = (state: RawBuilder<unknown>, dueBy: RawBuilder<unknown>): RawBuilder<unknown> => sql`
+      select r.tenant_id, r.id, r.next_run_at
+      from flow_runs r
+      where r.tenant_id = ${tenantId}
+        and ${state}
+        and ${dueBy} <= ${now}
+        and r.flow_name = any(${params.flowNames}::text[])
+        ${keyFree}
+      order by ${dueBy}, r.id
+      limit ${params.limit}
+      for no key update of r skip locked`
   const claimed = await sql<FlowRunRow>`
-    with due as (
-      select r.tenant_id, r.id, r.next_run_at
-      from flow_runs r
-      where r.tenant_id = ${tenantId}
-        and r.state in ('pending', 'retrying')
-        and r.next_run_at <= ${now}
-        and r.flow_name = any(${params.flowNames}::text[])
-        ${keyFree}
-      order by r.next_run_at, r.id
-      limit ${params.limit}
-      for no key update of r skip locked
-    ),
-    expired as (
-      select r.tenant_id, r.id, r.next_run_at
-      from flow_runs r
-      where r.tenant_id = ${tenantId}
-        and r.state = 'running'
-        and r.lease_expires_at <= ${now}
-        and r.flow_name = any(${params.flowNames}::text[])
-        ${keyFree}
-      order by r.lease_expires_at, r.id
-      limit ${params.limit}
-      for no key update of r skip locked
-    ),
+    with due as (${scan(sql`r.state in ('pending', 'retrying')`, sql`r.next_run_at`)}),
+    expired as (${scan(sql`r.state = 'running'`, sql`r.lease_expires_at`)}),
+    woken as (${scan(sql`r.state = 'waiting'`, sql`r.next_run_at`)}),
     candidates as (
-      select tenant_id, id from (select * from due union all select * from expired) c
+      select tenant_id, id from (
+        select * from due union all select * from expired union all select * from woken
+      ) c
       order by next_run_at, id
       limit ${params.limit}
     )

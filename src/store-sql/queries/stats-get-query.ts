@@ -14,7 +14,8 @@ interface StatsRow {
 }
 
 /**
- * One round trip. A 'started' step counts as in doubt only when no live lease covers it: inside a
+ * One round trip. A `waiting` run is not backlog: it waits for an event or a deadline on purpose.
+ * A 'started' step counts as in doubt only when no live lease covers it: inside a
  * run that is running right now it is simply in progress, but found on resume its outcome is
  * unknown (see STEP_STATES).
  */
@@ -41,6 +42,7 @@ export async function statsGet(
          join flow_runs r on r.tenant_id = st.tenant_id and r.id = st.run_id
         where st.tenant_id = ${tenantId}
           and r.state in ('pending', 'running', 'retrying')
+          and st.kind <> 'wait'
           and (st.state = 'in_doubt'
                or (st.state = 'started'
                    and not (r.state = 'running' and r.lease_expires_at > ${now})))

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import type { CliIo } from './cli-io.ts'
 import { CliError, writeLine } from './cli-io.ts'
+import { approvalsCommand } from './commands/approvals-command.ts'
 import { dlqCommand } from './commands/dlq-command.ts'
 import { migrateCommand } from './commands/migrate-command.ts'
 import { replayCommand } from './commands/replay-command.ts'
@@ -23,6 +24,7 @@ export function buildCli(io: CliIo): Command {
     migrateCommand(io),
     runsCommand(io),
     dlqCommand(io),
+    approvalsCommand(io),
     replayCommand(io),
   ]) {
     program.addCommand(command)

@@ -1,7 +1,7 @@
 /** @module cli/option-parsers — option values checked at parse time, with messages that say why. */
 import { InvalidArgumentError } from 'commander'
-import { RUN_STATES } from '../store/store-contract.ts'
-import type { RunState } from '../store/store-contract.ts'
+import { APPROVAL_STATES, RUN_STATES } from '../store/store-contract.ts'
+import type { ApprovalState, RunState } from '../store/store-contract.ts'
 
 export const LOG_LEVEL_NAMES = [
   'fatal',
@@ -41,6 +41,14 @@ export function parseRunState(value: string): RunState {
   const state = RUN_STATES.find((s) => s === value)
   if (state === undefined) {
     throw new InvalidArgumentError(`must be one of ${RUN_STATES.join(', ')}.`)
+  }
+  return state
+}
+
+export function parseApprovalState(value: string): ApprovalState {
+  const state = APPROVAL_STATES.find((s) => s === value)
+  if (state === undefined) {
+    throw new InvalidArgumentError(`must be one of ${APPROVAL_STATES.join(', ')}.`)
   }
   return state
 }

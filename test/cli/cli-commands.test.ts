@@ -237,3 +237,96 @@ describe('an unreachable hub', () => {
     expect(dlq.stderr).toContain(`cannot reach the hub at ${url}`)
   })
 })
+
+describe('syncline approvals', () => {
+  const task = (id: string, overrides: Record<string, unknown> = {}) => ({
+    id,
+    runId: '40',
+    step: 'approve-new-customer',
+    title: 'New customer ACME Corp',
+    subject: { customer: 'ACME' },
+    assignee: 'credit-team',
+    state: 'open',
+    escalations: 0,
+    createdAt: Date.parse('2026-01-01T09:00:00Z'),
+    dueAt: Date.parse('2026-01-01T13:00:00Z'),
+    decidedAt: null,
+    decidedBy: null,
+    reason: null,
+    ...overrides,
+  })
+
+  it('lists tasks as a table, passing the filters on', async () => {
+    const { url, requests } = await cannedHub({
+      'GET /api/v1/approvals': () => ({
+        body: { approvals: [task('7', { assignee: 'cfo', escalations: 1 }), task('6')] },
+      }),
+    })
+    const result = await syncline([
+      'approvals',
+      'list',
+      '--hub',
+      url,
+      '--state',
+      'open',
+      '--assignee',
+      'cfo',
+    ])
+    expect(result.stderr).toBe('')
+    const [header, first] = result.stdout.split('\n')
+    expect(header).toMatch(/^ID\s+RUN\s+TITLE\s+ASSIGNEE\s+STATE\s+DUE\s+DECIDED BY\s+REASON$/)
+    expect(first).toMatch(
+      /^7\s+40\s+New customer ACME Corp\s+cfo\s+open \(escalated\)\s+2026-01-01 13:00:00Z\s+-\s+-$/,
+    )
+    expect(requests[0]?.query).toEqual({ state: 'open', assignee: 'cfo' })
+  })
+
+  it('refuses an unknown state before asking the hub', async () => {
+    const result = await syncline([
+      'approvals',
+      'list',
+      '--state',
+      'pending',
+      '--hub',
+      'http://127.0.0.1:1',
+    ])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('must be one of open, approved, rejected, expired')
+  })
+
+  it('approves with a reason and who, and rejects only with a reason', async () => {
+    const { url, requests } = await cannedHub({
+      'POST /api/v1/approvals/7/approve': () => ({
+        body: {
+          approval: task('7', { state: 'approved', decidedBy: 'maria', reason: 'credit checked' }),
+        },
+      }),
+      'POST /api/v1/approvals/8/reject': () => ({
+        status: 409,
+        body: { error: 'conflict', message: 'approval task 8 is approved already (by maria)' },
+      }),
+    })
+    const approved = await syncline([
+      'approvals',
+      'approve',
+      '7',
+      '--reason',
+      'credit checked',
+      '--by',
+      'maria',
+      '--hub',
+      url,
+    ])
+    expect(approved.stdout).toBe('approval 7 approved by maria; run 40 goes on\n')
+    expect(requests[0]?.body).toEqual({ reason: 'credit checked', by: 'maria' })
+
+    const noReason = await syncline(['approvals', 'reject', '8', '--hub', url])
+    expect(noReason.code).not.toBe(0)
+    expect(noReason.stderr).toContain('a rejection needs a reason')
+    expect(requests).toHaveLength(1)
+
+    const late = await syncline(['approvals', 'reject', '8', '--reason', 'no', '--hub', url])
+    expect(late.code).not.toBe(0)
+    expect(late.stderr).toContain('approval task 8 is approved already (by maria) (HTTP 409)')
+  })
+})

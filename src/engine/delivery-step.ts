@@ -16,7 +16,7 @@ import type {
 import type { CarriedCompletions } from './carried-completions.ts'
 import type { CrashPoints } from './crash-points.ts'
 import type { EngineObserver, RunEvent } from './engine-observer.ts'
-import { isSuperseded, SupersededError } from './entity-version-guard.ts'
+import { guardSupersedes, SupersededError } from './entity-version-guard.ts'
 import type { DeliverySpec } from './flow-definition.ts'
 import type { TargetGates } from './target-gate.ts'
 
@@ -139,7 +139,7 @@ export async function performDelivery<T extends JsonValue>(
             target: guard.target,
             businessKey: guard.businessKey,
           })
-          if (supersededBy(guard, applied)) {
+          if (guardSupersedes(guard, applied)) {
             throw new SupersededError(name, guard.version, applied ?? guard.version)
           }
         }
@@ -205,13 +205,6 @@ export async function performDelivery<T extends JsonValue>(
  * errors are answered before any change. Anything else after the request left (a 5xx can follow a
  * commit, a timeout or reset can hide one, a conflict means state exists) is resolved by reading.
  */
-function supersededBy(guard: VersionGuard, applied: number | null): boolean {
-  if (applied === null) return false
-  return guard.reapplyEqual && applied === guard.version
-    ? false
-    : isSuperseded(guard.version, applied)
-}
-
 function outcomeMayHaveApplied(error: unknown): boolean {
   if (!HubError.is(error)) return true
   return !(error.type === 'validation' || error.type === 'throttled' || error.type === 'auth')

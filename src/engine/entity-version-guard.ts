@@ -1,4 +1,5 @@
 /** @module engine/entity-version-guard — a stale or repeated source version is never applied. */
+import type { VersionGuard } from '../store/store-contract.ts'
 
 /**
  * Thrown by `ctx.deliver` when the target already holds the delivery's entity version or a newer
@@ -34,4 +35,15 @@ export class SupersededError extends Error {
  */
 export function isSuperseded(version: number, applied: number | null): boolean {
   return applied !== null && version <= applied
+}
+
+/**
+ * The guard as a delivery states it: a forced replay (`reapplyEqual`) may apply the version that
+ * is already there, never an older one. The store's guarded start applies the same rule in SQL.
+ */
+export function guardSupersedes(guard: VersionGuard, applied: number | null): boolean {
+  if (applied === null) return false
+  return guard.reapplyEqual && applied === guard.version
+    ? false
+    : isSuperseded(guard.version, applied)
 }

@@ -8,7 +8,12 @@
  * anywhere resumes where it was: the task is found again by its step, the escalation is applied
  * once by number, and a decision that raced a timeout is kept and taken by the next wait.
  */
-import type { ApprovalTask, JsonValue, StepRecord } from '../store/store-contract.ts'
+import {
+  approvalCorrelationKey,
+  type ApprovalTask,
+  type JsonValue,
+  type StepRecord,
+} from '../store/store-contract.ts'
 import { LeaseLostError, type RunScope } from './delivery-step.ts'
 import { awaitWait } from './run-waits.ts'
 
@@ -29,11 +34,6 @@ export interface ApprovalRequest {
 export type ApprovalDecision =
   | { decision: 'approved' | 'rejected'; reason: string | null; by: string; taskId: string }
   | { decision: 'expired'; taskId: string }
-
-/** Signals the approval key of `taskId` carries: the decision an operator made. */
-export function approvalKey(taskId: string): string {
-  return `approval:${taskId}`
-}
 
 export async function awaitApproval(
   scope: RunScope,
@@ -63,7 +63,7 @@ export async function awaitApproval(
   for (let round = 0; ; round++) {
     const waitName = `${name}/decision-${round}`
     const outcome = await awaitWait<DecisionPayload>(scope, waitName, claim(waitName), {
-      correlationKey: approvalKey(task.id),
+      correlationKey: approvalCorrelationKey(task.id),
       // A task decided or expired meanwhile needs no waiting: the kept decision, if any, is taken.
       timeoutMs: task.state === 'open' ? Math.max(0, task.dueAt - deps.clock.now()) : 0,
     })

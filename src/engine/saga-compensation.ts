@@ -13,7 +13,13 @@
  */
 import { HubError, toErrorRecord, type ErrorRecord } from '../errors/hub-error.ts'
 import type { JsonValue, StepRecord } from '../store/store-contract.ts'
-import { fenced, LeaseLostError, performDelivery, type RunScope } from './delivery-step.ts'
+import {
+  fenced,
+  flushScope,
+  LeaseLostError,
+  performDelivery,
+  type RunScope,
+} from './delivery-step.ts'
 import { SupersededError } from './entity-version-guard.ts'
 import type { CompensationSpec, DeliveryCall } from './flow-definition.ts'
 import { idempotencyKeyFor } from './idempotency-key.ts'
@@ -207,7 +213,7 @@ export class SagaLog {
           await performDelivery(this.#scope, name, delivery, recorded, key)
           // Compensation is the rare path: each undo is recorded before the next one begins,
           // rather than carried by its start.
-          fenced(this.#scope, await this.#scope.carried.flush())
+          await flushScope(this.#scope)
         } catch (cause) {
           if (cause instanceof LeaseLostError || this.#scope.signal.aborted) throw cause
           throw new CompensationFailedError(entry.step, failure, cause)

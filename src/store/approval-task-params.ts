@@ -14,6 +14,11 @@ export const APPROVAL_STATES = [
 ] as const
 export type ApprovalState = (typeof APPROVAL_STATES)[number]
 
+/** The correlation key a task's decision is signalled on, and its run's wait listens on. */
+export function approvalCorrelationKey(taskId: string): string {
+  return `approval:${taskId}`
+}
+
 /** An approval task as the operator sees it. */
 export interface ApprovalTask {
   id: string

@@ -9,7 +9,7 @@ import {
   T0,
   type ConformanceContext,
 } from './store-conformance-fixtures.ts'
-import type { EventSignalParams } from './store-contract.ts'
+import type { ClaimedRun, EventSignalParams, RunWaitParams } from './store-contract.ts'
 
 const KEY = 'shipment-confirmed:order-1'
 const DEADLINE = T0 + 3_600_000
@@ -23,6 +23,11 @@ function shipped(tenantId: string, now: number, eventId = 'evt-1'): EventSignalP
     payload: { tracking: '1Z999', lines: [1, 2], carrier: 'UPS' },
     now,
   }
+}
+
+/** The usual wait: run `held` waits at step `name` for KEY until `deadline`. */
+function waitFor(held: ClaimedRun, now: number, name: string, deadline = DEADLINE): RunWaitParams {
+  return { ...lease(held, now), name, correlationKey: KEY, deadline }
 }
 
 export function describeWaits(ctx: ConformanceContext): void {
@@ -61,12 +66,7 @@ export function describeWaits(ctx: ConformanceContext): void {
       const tenantId = newTenant()
       const runId = await ingestRun(ctx.store, tenantId, 'order-1')
       const held = await claimOne(ctx.store, tenantId, T0)
-      await ctx.store.runWait({
-        ...lease(held, T0 + 1),
-        name: 'await-shipment',
-        correlationKey: KEY,
-        deadline: DEADLINE,
-      })
+      await ctx.store.runWait(waitFor(held, T0 + 1, 'await-shipment'))
       expect(await ctx.store.eventSignal(shipped(tenantId, T0 + 50))).toEqual({
         duplicate: false,
         woke: [runId],
@@ -97,14 +97,7 @@ export function describeWaits(ctx: ConformanceContext): void {
         woke: [],
       })
       const held = await claimOne(ctx.store, tenantId, T0 + 1)
-      expect(
-        await ctx.store.runWait({
-          ...lease(held, T0 + 2),
-          name: 'await-shipment',
-          correlationKey: KEY,
-          deadline: DEADLINE,
-        }),
-      ).toEqual({
+      expect(await ctx.store.runWait(waitFor(held, T0 + 2, 'await-shipment'))).toEqual({
         held: true,
         event: {
           eventId: 'evt-1',
@@ -115,14 +108,10 @@ export function describeWaits(ctx: ConformanceContext): void {
       })
       // Still running under the same lease; the event is used up.
       expect((await ctx.store.runGet({ tenantId, runId }))?.state).toBe('running')
-      expect(
-        await ctx.store.runWait({
-          ...lease(held, T0 + 3),
-          name: 'await-second-shipment',
-          correlationKey: KEY,
-          deadline: DEADLINE,
-        }),
-      ).toEqual({ held: true, event: null })
+      expect(await ctx.store.runWait(waitFor(held, T0 + 3, 'await-second-shipment'))).toEqual({
+        held: true,
+        event: null,
+      })
     })
 
     it('writes nothing for a stale lease, and a null payload is an event like any other', async () => {
@@ -153,12 +142,7 @@ export function describeWaits(ctx: ConformanceContext): void {
       const tenantId = newTenant()
       await ingestRun(ctx.store, tenantId, 'order-1')
       const held = await claimOne(ctx.store, tenantId, T0)
-      await ctx.store.runWait({
-        ...lease(held, T0 + 1),
-        name: 'await-shipment',
-        correlationKey: KEY,
-        deadline: DEADLINE,
-      })
+      await ctx.store.runWait(waitFor(held, T0 + 1, 'await-shipment'))
       const stats = await ctx.store.statsGet({ tenantId, now: T0 + 60_000 })
       expect(stats).toMatchObject({
         runsByState: { waiting: 1, running: 0, pending: 0 },
@@ -172,12 +156,7 @@ export function describeWaits(ctx: ConformanceContext): void {
       const tenantId = newTenant()
       const first = await ingestRun(ctx.store, tenantId, 'order-1')
       const held = await claimOne(ctx.store, tenantId, T0)
-      await ctx.store.runWait({
-        ...lease(held, T0 + 1),
-        name: 'await-shipment',
-        correlationKey: KEY,
-        deadline: T0 + 10,
-      })
+      await ctx.store.runWait(waitFor(held, T0 + 1, 'await-shipment', T0 + 10))
       const second = await ingestRun(ctx.store, tenantId, 'order-1')
       const secondHeld = await claimOne(ctx.store, tenantId, T0 + 2)
       expect(secondHeld.id).toBe(second)
@@ -198,12 +177,7 @@ export function describeWaits(ctx: ConformanceContext): void {
           (s) => s.name === 'await-shipment',
         )?.state,
       ).toBe('started')
-      const next = await ctx.store.runWait({
-        ...lease(again, T0 + 12),
-        name: 'await-shipment-again',
-        correlationKey: KEY,
-        deadline: DEADLINE,
-      })
+      const next = await ctx.store.runWait(waitFor(again, T0 + 12, 'await-shipment-again'))
       expect(next).toMatchObject({ held: true, event: { eventId: 'evt-1' } })
     })
   })

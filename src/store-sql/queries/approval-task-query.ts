@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely'
 import {
   APPROVAL_STATES,
+  approvalCorrelationKey,
   type ApprovalDecideParams,
   type ApprovalDecideResult,
   type ApprovalEscalateParams,
@@ -37,11 +38,6 @@ interface ApprovalRow {
 const COLUMNS = sql`id::text as id, run_id::text as run_id, step_name, title, subject, assignee,
   state, escalations, created_at::text as created_at, due_at::text as due_at,
   decided_at::text as decided_at, decided_by, reason`
-
-/** The key a run's wait for this task's decision listens on. */
-export function approvalCorrelationKey(taskId: string): string {
-  return `approval:${taskId}`
-}
 
 export async function approvalOpen(
   db: Kysely<Database>,

@@ -59,7 +59,15 @@ export default tseslint.config(
   },
   // The dependency rule (docs/architecture.md): dependencies point inward.
   {
-    files: ['src/engine/**', 'src/canonical/**', 'src/errors/**', 'src/clock/**', 'src/store/**'],
+    files: [
+      'src/engine/**',
+      'src/canonical/**',
+      'src/errors/**',
+      'src/clock/**',
+      'src/store/**',
+      'src/policies/**',
+      'src/reconciliation/**',
+    ],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': forbid(

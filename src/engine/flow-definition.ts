@@ -119,10 +119,27 @@ export interface RunContext {
   compensate(reason: string): Promise<never>
 }
 
+/**
+ * Who undoes a step by hand when the engine cannot: the task a failed compensation opens (see
+ * saga-escalation.ts) instead of dead-lettering the run at once.
+ */
+export interface CompensationTaskPolicy {
+  assignee: string
+  timeoutMs: number
+  escalateTo?: string
+  escalationTimeoutMs?: number
+}
+
 export interface FlowDefinition {
   name: string
   trigger: FlowTrigger
   run(ctx: RunContext, message: InboxMessage): Promise<JsonValue>
+  /**
+   * When set, an undo that fails for good opens a task for `assignee` to undo it by hand; the saga
+   * goes on once it is approved. Without it (or when the task is rejected or expires) the run is
+   * dead-lettered naming both failures.
+   */
+  compensationTask?: CompensationTaskPolicy
 }
 
 export function defineFlow(definition: FlowDefinition): FlowDefinition {

@@ -11,6 +11,7 @@ import { decideAfterFailure, type RetryPolicy } from './retry-policy.ts'
 import { createRunContext, LeaseLostError } from './run-context.ts'
 import { RunSuspendedError } from './run-waits.ts'
 import { SagaUnwindError, type SagaLog } from './saga-compensation.ts'
+import { sagaEscalation } from './saga-escalation.ts'
 import type { TargetGates } from './target-gate.ts'
 
 export interface RunExecutorDeps {
@@ -102,7 +103,7 @@ export async function executeRun(
       if (error instanceof RunSuspendedError) return
       if (error instanceof LeaseLostError || controller.signal.aborted) return
       if (saga.shouldCompensate(error)) {
-        await compensateRun(deps, run, saga, carried, error, controller.signal)
+        await compensateRun(deps, flow, run, saga, carried, error, controller.signal)
         return
       }
       if (!(error instanceof SupersededError)) {
@@ -142,10 +143,13 @@ export async function executeRun(
 
 /**
  * Runs the saga's undos and ends the run `compensated`. An undo that fails goes through the same
- * retry decision as any failure: retried with backoff, or dead-lettered naming both errors.
+ * retry decision as any failure: retried with backoff, or, once no retry is left, handed to a
+ * person when the flow has a compensation task (the run waits), else dead-lettered naming both
+ * errors.
  */
 async function compensateRun(
   deps: RunExecutorDeps,
+  flow: FlowDefinition,
   run: ClaimedRun,
   saga: SagaLog,
   carried: CarriedCompletions,
@@ -154,8 +158,12 @@ async function compensateRun(
 ): Promise<void> {
   let outcome
   try {
-    outcome = await saga.compensate(error)
+    outcome = await saga.compensate(
+      error,
+      sagaEscalation(flow.compensationTask, deps.retryPolicy, run.attempt),
+    )
   } catch (failure) {
+    if (failure instanceof RunSuspendedError) return
     if (failure instanceof LeaseLostError || signal.aborted) return
     await recordFailure(deps, run, carried, failure)
     return

@@ -24,6 +24,12 @@ import { SupersededError } from './entity-version-guard.ts'
 import type { CompensationSpec, DeliveryCall } from './flow-definition.ts'
 import { idempotencyKeyFor } from './idempotency-key.ts'
 import { failsForGood } from './retry-policy.ts'
+import {
+  handedOver,
+  resolveByHand,
+  unresolvedError,
+  type SagaEscalation,
+} from './saga-escalation.ts'
 
 /** Step names the engine writes for a saga; flows may not use the prefix. */
 export const SAGA_STEP_PREFIX = 'saga/'
@@ -150,10 +156,11 @@ export class SagaLog {
 
   /**
    * Records the failure (first time only), then runs every undo not yet completed, newest first.
-   * Throws `CompensationFailedError` when an undo fails, `LeaseLostError` when the run was lost.
+   * Throws `CompensationFailedError` when an undo fails, `LeaseLostError` when the run was lost,
+   * `RunSuspendedError` when an undo that failed for good waits for a person (`escalation`).
    */
-  async compensate(error: unknown): Promise<SagaOutcome> {
-    const { deps, lease, run } = this.#scope
+  async compensate(error: unknown, escalation?: SagaEscalation): Promise<SagaOutcome> {
+    const { deps, lease } = this.#scope
     const registered = this.#registered()
     let failure = this.#recorded
     if (failure === null) {
@@ -182,6 +189,7 @@ export class SagaLog {
       })
     }
     const undone: string[] = []
+    const byHand: JsonValue[] = []
     let finishedOne = false
     for (const entry of [...registered].reverse()) {
       const name = undoStepName(entry.step)
@@ -190,33 +198,33 @@ export class SagaLog {
         // One undo is recorded and the next has not begun: a crash here must neither repeat the
         // first nor skip the second.
         if (finishedOne) deps.crashPoints.hit('mid_saga_compensation')
-        try {
-          const spec = entry.make()
-          if (spec === undefined) continue
-          const key =
-            recorded?.idempotencyKey ??
-            idempotencyKeyFor({
-              tenantId: run.tenantId,
-              target: spec.target,
-              operation: spec.operation,
-              businessKey: spec.businessKey,
-              compensates: entry.forwardKey,
-            })
-          // Only the undo's own fields: it registers no undo, version or cross-reference itself.
-          const delivery = {
-            target: spec.target,
+        const spec = this.#build(entry, failure)
+        if (spec === undefined) continue
+        // A person holds this undo since an earlier invocation: it is not sent again.
+        const held = escalation !== undefined && handedOver(this.#memo, entry.step)
+        const undoError = held ? null : await this.#undo(entry, spec, recorded, failure, escalation)
+        if (escalation !== undefined && (held || undoError !== null)) {
+          const decision = await resolveByHand(this.#scope, this.#memo, escalation, {
+            forwardStep: entry.step,
             operation: spec.operation,
+            target: spec.target,
             businessKey: spec.businessKey,
-            perform: (call: DeliveryCall) => spec.perform(call),
-            lookup: (call: { signal: AbortSignal }) => spec.lookup(call),
+            undoError,
+            failure,
+          })
+          if (decision.decision !== 'approved') {
+            throw new CompensationFailedError(
+              entry.step,
+              failure,
+              unresolvedError(entry.step, decision),
+            )
           }
-          await performDelivery(this.#scope, name, delivery, recorded, key)
-          // Compensation is the rare path: each undo is recorded before the next one begins,
-          // rather than carried by its start.
-          await flushScope(this.#scope)
-        } catch (cause) {
-          if (cause instanceof LeaseLostError || this.#scope.signal.aborted) throw cause
-          throw new CompensationFailedError(entry.step, failure, cause)
+          byHand.push({
+            step: entry.step,
+            taskId: decision.taskId,
+            by: decision.by,
+            reason: decision.reason,
+          })
         }
       }
       undone.push(entry.step)
@@ -226,8 +234,66 @@ export class SagaLog {
       error: failure.error,
       compensations: undone.length,
       output: {
-        compensated: { failedStep: failure.step, reason: failure.error.message, undone },
+        compensated: {
+          failedStep: failure.step,
+          reason: failure.error.message,
+          undone,
+          ...(byHand.length === 0 ? {} : { undoneByHand: byHand }),
+        },
       },
+    }
+  }
+
+  /** The undo's spec; a flow whose undo cannot even be built fails the compensation. */
+  #build(entry: Registration, failure: SagaFailure): CompensationSpec | undefined {
+    try {
+      return entry.make()
+    } catch (cause) {
+      throw new CompensationFailedError(entry.step, failure, cause)
+    }
+  }
+
+  /**
+   * Sends one undo. Returns null when it took effect, or its error when it failed for good and a
+   * person can take it over; throws when the run should retry it (or has no one to hand it to).
+   */
+  async #undo(
+    entry: Registration,
+    spec: CompensationSpec,
+    recorded: StepRecord | undefined,
+    failure: SagaFailure,
+    escalation: SagaEscalation | undefined,
+  ): Promise<ErrorRecord | null> {
+    const { run } = this.#scope
+    const name = undoStepName(entry.step)
+    try {
+      const key =
+        recorded?.idempotencyKey ??
+        idempotencyKeyFor({
+          tenantId: run.tenantId,
+          target: spec.target,
+          operation: spec.operation,
+          businessKey: spec.businessKey,
+          compensates: entry.forwardKey,
+        })
+      // Only the undo's own fields: it registers no undo, version or cross-reference itself.
+      const delivery = {
+        target: spec.target,
+        operation: spec.operation,
+        businessKey: spec.businessKey,
+        perform: (call: DeliveryCall) => spec.perform(call),
+        lookup: (call: { signal: AbortSignal }) => spec.lookup(call),
+      }
+      await performDelivery(this.#scope, name, delivery, recorded, key)
+      // Compensation is the rare path: each undo is recorded before the next one begins,
+      // rather than carried by its start.
+      await flushScope(this.#scope)
+      return null
+    } catch (cause) {
+      if (cause instanceof LeaseLostError || this.#scope.signal.aborted) throw cause
+      const failed = new CompensationFailedError(entry.step, failure, cause)
+      if (escalation?.exhausted(toErrorRecord(failed)) !== true) throw failed
+      return toErrorRecord(cause)
     }
   }
 

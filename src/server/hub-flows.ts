@@ -89,7 +89,13 @@ function erpPorts(
     return port
   }
 
-  return { netsuite, sap, targets }
+  return { netsuite, sap, targets, ports }
+}
+
+/** Which delivery operations the business SLIs measure (see store/sli-params.ts). */
+export interface SliOperations {
+  orderOperations: string[]
+  invoiceOperations: string[]
 }
 
 /**
@@ -100,7 +106,7 @@ export function buildFlows(
   connections: ResolvedConnections,
   clock: Clock,
   sharedTokens?: SharedTokenStore,
-): { flows: FlowDefinition[]; targets: GovernedTarget[] } {
+): { flows: FlowDefinition[]; targets: GovernedTarget[]; sli: SliOperations } {
   const ports = erpPorts(connections, clock, sharedTokens)
   const flows = connections.flows.map((binding) =>
     binding.flow === 'shopify-order-to-netsuite'
@@ -115,5 +121,13 @@ export function buildFlows(
   )
   // Two bindings of the same flow would be two flows with one name: the first wins.
   const unique = [...new Map(flows.map((f) => [f.name, f])).values()]
-  return { flows: unique, targets: [...ports.targets.values()] }
+  const bound = [...ports.ports.values()]
+  return {
+    flows: unique,
+    targets: [...ports.targets.values()],
+    sli: {
+      orderOperations: [...new Set(bound.map((p) => p.operations.upsertSalesOrder))],
+      invoiceOperations: [],
+    },
+  }
 }

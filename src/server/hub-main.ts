@@ -12,6 +12,7 @@ import { combineObservers } from '../engine/engine-observer.ts'
 import { HubEngine, type EngineOptions } from '../engine/hub-engine.ts'
 import { createEngineLogObserver } from '../observability/engine-log-observer.ts'
 import { buildGateway } from '../gateway/gateway-app.ts'
+import { registerBusinessSlis } from '../observability/business-sli-metrics.ts'
 import { createEngineMetrics } from '../observability/engine-metrics.ts'
 import { createLogger } from '../observability/logger-factory.ts'
 import { formatSummaryLine } from '../observability/summary-line.ts'
@@ -25,6 +26,9 @@ import { buildFlows } from './hub-flows.ts'
 import { startHubClock } from './hub-clock.ts'
 import { buildGatewayDeps } from './hub-gateway-deps.ts'
 import { assertDurable, openStore } from './store-factory.ts'
+
+/** The trailing window of the business SLIs on /metrics: a day, the horizon operators review. */
+const SLI_WINDOW_MS = 24 * 3_600_000
 
 export interface HubStartOptions {
   port: number
@@ -118,11 +122,16 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
         (await store.statsGet({ tenantId: config.tenantId, now: clock.now() })).backlogByFlow,
     )
     const tenantId = config.tenantId
-    const { flows, targets } = buildFlows(connections, clock, {
+    const { flows, targets, sli } = buildFlows(connections, clock, {
       tokenGet: (p) => store.credentialTokenGet({ tenantId, ...p }),
       tokenPut: (p) => store.credentialTokenPut({ tenantId, ...p }),
       refreshLock: (p, work) => store.credentialTokenLock({ tenantId, ...p }, work),
     })
+    registerBusinessSlis(
+      metrics.registry,
+      () => store.sliSnapshot({ tenantId, now: clock.now(), windowMs: SLI_WINDOW_MS, ...sli }),
+      { windowMs: SLI_WINDOW_MS },
+    )
     const engine = new HubEngine({
       store,
       flows,

@@ -26,6 +26,7 @@ import { runReplay } from './queries/run-replay-query.ts'
 import { runReplayWindow } from './queries/run-replay-window-query.ts'
 import { runRetry } from './queries/run-retry-query.ts'
 import { statsGet } from './queries/stats-get-query.ts'
+import { sliSnapshot } from './queries/sli-snapshot-query.ts'
 import { stepComplete } from './queries/step-complete-query.ts'
 import { stepFail } from './queries/step-fail-query.ts'
 import { stepStart } from './queries/step-start-query.ts'
@@ -244,6 +245,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       statement('entityVersionGet', (conn) => entityVersionGet(conn, params)),
 
     statsGet: (params) => statement('statsGet', (conn) => statsGet(conn, params)),
+    sliSnapshot: (params) => statement('sliSnapshot', (conn) => sliSnapshot(conn, params)),
 
     credentialTokenGet: (params) =>
       statement('credentialTokenGet', (conn) => credentialTokenGet(conn, params)),

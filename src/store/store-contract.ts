@@ -55,6 +55,8 @@ import type {
 export * from './store-params.ts'
 export * from './run-wait-params.ts'
 export * from './approval-task-params.ts'
+export * from './sli-params.ts'
+import type { SliSnapshot, SliSnapshotParams } from './sli-params.ts'
 import type { ErrorRecord } from '../errors/hub-error.ts'
 
 export type JsonValue =
@@ -292,6 +294,8 @@ export interface Store {
   /** The newest source version applied to the key at the target, or null when none was. */
   entityVersionGet(params: EntityVersionKey & { tenantId: string }): Promise<number | null>
 
+  /** Business SLIs over the ledger for a trailing window (see sli-params.ts). */
+  sliSnapshot(params: SliSnapshotParams): Promise<SliSnapshot>
   statsGet(params: { tenantId: string; now: number }): Promise<StoreStats>
 
   /**

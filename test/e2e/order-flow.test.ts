@@ -52,6 +52,11 @@ describe.each(drivers)('order flow on the $name store', ({ databaseUrl }) => {
         expect.objectContaining({ sourceId: id, targetId: so?.id }),
       ])
     }
+    // The order propagation SLI counts each order the ERP acknowledged, once (the first test:
+    // nothing else has been sent to this hub yet).
+    const scrape = await (await fetch(`${h.hub.url}/metrics`)).text()
+    expect(scrape).toContain('syncline_sli_order_propagation_samples 3\n')
+    expect(scrape).toMatch(/syncline_sli_order_propagation_seconds\{quantile="0\.95"\} \d/)
   })
 
   it('applies the same webhook delivered 5 times exactly once', async () => {

@@ -18,6 +18,7 @@ import type {
   RunState,
   StepRecord,
   CrossReferenceRecord,
+  JsonValue,
   StoreStats,
 } from '../store/store-contract.ts'
 
@@ -32,6 +33,19 @@ export interface InboundAcceptance {
   businessKey: string
   /** True when the event is older than the connection's staleness bound (accepted, but flagged). */
   stale: boolean
+  /**
+   * Events for runs waiting on them (`ctx.waitForEvent`), e.g. a 3PL's shipment for the order
+   * run waiting on its fulfillment: delivered with `GatewayDeps.signal` after the message is
+   * stored and before the webhook is answered. `eventId` makes a retried webhook's signal a no-op.
+   */
+  signals?: readonly InboundSignal[]
+}
+
+export interface InboundSignal {
+  eventId: string
+  correlationKey: string
+  name: string
+  payload: JsonValue
 }
 
 export interface WebhookReceiver {
@@ -93,6 +107,11 @@ export interface GatewayDeps {
     request: IngestRequest,
     options?: { signal?: AbortSignal },
   ): Promise<{ duplicate: boolean; runIds: string[] }>
+  /**
+   * Commits an event for the runs waiting on its correlation key (`HubEngine.signal`): recorded
+   * once per `eventId`. Needed by connections whose webhooks carry `signals` (the 3PL's).
+   */
+  signal?(input: InboundSignal): Promise<void>
   /** Resolves when the hub can accept work (store reachable, migrations applied). */
   ready(): Promise<void>
   runs: {

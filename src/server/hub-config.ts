@@ -8,6 +8,8 @@ import { ShopifyConnectionSpec } from '../connectors/shopify/shopify-spec.ts'
 import { NetSuiteConnectionSpec } from '../connectors/netsuite/netsuite-spec.ts'
 import { SapConnectionSpec } from '../connectors/sap/sap-spec.ts'
 import { formatIssuePath } from '../connectors/config-spec.ts'
+import { parsePolicies, PolicyError } from '../policies/consistency-policy-parse.ts'
+import type { ConsistencyPolicies } from '../policies/consistency-policy-schema.ts'
 
 const connectionName = z
   .string()
@@ -88,6 +90,29 @@ export const HubConfigSchema = z.strictObject({
         .default(5 * 1024 * 1024),
     })
     .default({ bodyLimitBytes: 5 * 1024 * 1024 }),
+  /**
+   * Consistency policies per domain (issue 6): golden sources, field ownership, approvals,
+   * reconciliation, alerts and budgets. Absent domains and fields take the defaults.
+   */
+  policies: z
+    .unknown()
+    .optional()
+    .transform((value, ctx): ConsistencyPolicies => {
+      try {
+        return parsePolicies(value)
+      } catch (error) {
+        if (!(error instanceof PolicyError)) throw error
+        for (const problem of error.problems) {
+          ctx.issues.push({
+            code: 'custom',
+            input: value,
+            message: problem.message,
+            path: problem.path === '(top level)' ? [] : problem.path.split('.'),
+          })
+        }
+        return z.NEVER
+      }
+    }),
   /** Seconds between the summary lines `syncline start` prints. */
   summaryIntervalMs: z.number().int().min(0).default(5_000),
 })

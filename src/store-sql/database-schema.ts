@@ -131,6 +131,17 @@ export interface CredentialTokensTable {
   updated_at: Int8
 }
 
+/** 0009: what the hub last wrote to a system for an entity (echo suppression). */
+export interface SyncWatermarksTable {
+  tenant_id: string
+  system: string
+  entity_key: string
+  content_hash: string
+  field_hashes: Jsonb
+  source_version: NullableInt8
+  written_at: Int8
+}
+
 export interface SynclineMigrationsTable {
   version: number
   name: string
@@ -148,6 +159,7 @@ export interface Database {
   entity_versions: EntityVersionsTable
   audit_log: AuditLogTable
   credential_tokens: CredentialTokensTable
+  sync_watermarks: SyncWatermarksTable
   syncline_migrations: SynclineMigrationsTable
 }
 

@@ -1,6 +1,6 @@
 /** @module store-sql/sql-store — the one `Store` implementation; the drivers only build its Kysely. */
 import type { Kysely } from 'kysely'
-import { isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
+import { BREAK_TRANSITIONS, isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
 import type { Store } from '../store/store-contract.ts'
 import type { Database } from './database-schema.ts'
 import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
@@ -39,6 +39,17 @@ import {
   approvalOpen,
 } from './queries/approval-task-query.ts'
 import { runWait } from './queries/run-wait-query.ts'
+import {
+  reconciliationBreakAdd,
+  reconciliationBreakList,
+  reconciliationBreakMove,
+} from './queries/reconciliation-break-query.ts'
+import {
+  reconciliationRunFinish,
+  reconciliationRunStart,
+} from './queries/reconciliation-run-query.ts'
+import { reconciliationSummary } from './queries/reconciliation-summary-query.ts'
+import { syncWatermarkGet, syncWatermarkPut } from './queries/sync-watermark-query.ts'
 import { isRetryableConflict, isUnavailable, withStoreRetry } from './sql-error-policy.ts'
 
 export interface SqlStoreOptions {
@@ -215,6 +226,28 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       isRecordId(params.taskId)
         ? transaction('approvalDecide', (trx) => approvalDecide(trx, params))
         : Promise.resolve({ outcome: 'not_found' as const }),
+
+    reconciliationRunStart: (params) =>
+      statement('reconciliationRunStart', (conn) => reconciliationRunStart(conn, params)),
+    reconciliationRunFinish: (params) =>
+      isRecordId(params.runId)
+        ? statement('reconciliationRunFinish', (conn) => reconciliationRunFinish(conn, params))
+        : Promise.resolve(null),
+    reconciliationBreakAdd: (params) =>
+      isRecordId(params.runId)
+        ? statement('reconciliationBreakAdd', (conn) => reconciliationBreakAdd(conn, params))
+        : Promise.resolve([]),
+    reconciliationBreakMove: (params) =>
+      isRecordId(params.breakId) && BREAK_TRANSITIONS[params.from].includes(params.to)
+        ? statement('reconciliationBreakMove', (conn) => reconciliationBreakMove(conn, params))
+        : Promise.resolve(null),
+    reconciliationBreakList: async (params) => {
+      checkedBeforeId(params.beforeId)
+      if (params.limit <= 0 || (params.runId !== undefined && !isRecordId(params.runId))) return []
+      return statement('reconciliationBreakList', (conn) => reconciliationBreakList(conn, params))
+    },
+    reconciliationSummary: (params) =>
+      statement('reconciliationSummary', (conn) => reconciliationSummary(conn, params)),
     stepComplete: (params) =>
       isRecordId(params.runId)
         ? statement('stepComplete', (conn) => stepComplete(conn, params))
@@ -246,6 +279,12 @@ export function createSqlStore(options: SqlStoreOptions): Store {
 
     statsGet: (params) => statement('statsGet', (conn) => statsGet(conn, params)),
     sliSnapshot: (params) => statement('sliSnapshot', (conn) => sliSnapshot(conn, params)),
+
+    syncWatermarkGet: (params) =>
+      statement('syncWatermarkGet', (conn) => syncWatermarkGet(conn, params)),
+    syncWatermarkPut: (params) =>
+      statement('syncWatermarkPut', (conn) => syncWatermarkPut(conn, params)),
+    auditAppend: (params) => statement('auditAppend', (conn) => auditAppend(conn, params)),
 
     credentialTokenGet: (params) =>
       statement('credentialTokenGet', (conn) => credentialTokenGet(conn, params)),

@@ -14,9 +14,11 @@ import type { ConformanceContext, MakeStore, StoreHandle } from './store-conform
 import { describeIngest } from './store-conformance-ingest.ts'
 import { describeRunLifecycle } from './store-conformance-lifecycle.ts'
 import { describeQueries } from './store-conformance-queries.ts'
+import { describeReconciliation } from './store-conformance-reconciliation.ts'
 import { describeReplays } from './store-conformance-replays.ts'
 import { describeSteps } from './store-conformance-steps.ts'
 import { describeWaits } from './store-conformance-waits.ts'
+import { describeWatermarks } from './store-conformance-watermarks.ts'
 import type { MigrationReport, Store } from './store-contract.ts'
 
 export type { MakeStore, StoreHandle } from './store-conformance-fixtures.ts'
@@ -58,5 +60,7 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
     describeReplays(ctx)
     describeCompensation(ctx)
     describeCredentials(ctx)
+    describeReconciliation(ctx)
+    describeWatermarks(ctx)
   })
 }

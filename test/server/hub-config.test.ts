@@ -126,3 +126,63 @@ describe('flow bindings', () => {
     expect(message).toContain('connections.sap.s4.baseUrl')
   })
 })
+
+describe('consistency policies', () => {
+  it('takes the issue’s defaults when the section is absent', () => {
+    const config = parseHubConfig({})
+    expect(config.policies.customerMaster).toMatchObject({
+      goldenSource: 'crm',
+      nonOwnerChange: 'approval',
+      newRecords: { requireApproval: true },
+      fieldGroups: { credit: { owner: 'erp', fields: ['creditLimit', 'paymentTerms'] } },
+    })
+    expect(config.policies.financialPostings.goldenSource).toBe('erp')
+  })
+
+  it('prints the path and the fix of every bad policy field, with the other config errors', () => {
+    const message = configError({
+      connections,
+      flows: [
+        {
+          flow: 'shopify-order-to-erp',
+          shopifyConnection: 'shop',
+          erp: 'oracle',
+          erpConnection: 'ns',
+        },
+      ],
+      policies: {
+        customerMaster: {
+          nonOwnerChange: 'overwrite',
+          fieldGroups: { credit: { owner: 'bank', fields: ['creditLimit'] } },
+        },
+        inventory: { reconciliation: { everyMs: 900_000, tolerance: { units: -1, percent: 1 } } },
+      },
+    })
+    expect(message).toContain('flows[0].erp: expected the ERP the orders go to')
+    expect(message).toContain(
+      '  - policies.customerMaster.fieldGroups.credit.owner: expected a system role: one of "crm", "erp", "commerce", "wms"',
+    )
+    expect(message).toContain(
+      '  - policies.customerMaster.nonOwnerChange: expected "reject" (refuse and audit) or "approval" (open an approval task)',
+    )
+    expect(message).toContain(
+      '  - policies.inventory.reconciliation.tolerance.units: expected 0 or more units, e.g. 2',
+    )
+  })
+
+  it('reports a field owned by two groups once the shapes are right', () => {
+    const message = configError({
+      policies: {
+        customerMaster: {
+          fieldGroups: {
+            identity: { owner: 'crm', fields: ['name', 'creditLimit'] },
+            credit: { owner: 'erp', fields: ['creditLimit'] },
+          },
+        },
+      },
+    })
+    expect(message).toBe(
+      'config is invalid; fix these fields:\n  - policies.customerMaster.fieldGroups.credit.fields[0]: "creditLimit" is already in field group "identity"; a field has one owner, so list it in one group only',
+    )
+  })
+})

@@ -4,6 +4,9 @@ import { systemClock } from '../../clock/clock.ts'
 import type { Clock } from '../../clock/clock.ts'
 import { parseNetSuiteErrorBody } from './netsuite-error-classifier.ts'
 import { NetSuiteHttp } from './netsuite-http.ts'
+import type { NetSuiteJournalEntryBody } from './netsuite-journal-mapping.ts'
+import { readNetSuiteLedgerSetup } from './netsuite-ledger.ts'
+import type { NetSuiteLedgerSetup } from './netsuite-ledger.ts'
 import type { NetSuiteCall } from './netsuite-http.ts'
 import { RECORD_PATH, eidPath, recordType } from './netsuite-record-path.ts'
 import { bearerAuth, tbaAuth } from './netsuite-request-auth.ts'
@@ -213,6 +216,22 @@ export class NetSuiteClient {
     options: NetSuiteTransformOptions = {},
   ): Promise<{ id: string }> {
     return transformToItemFulfillment(this.#http, salesOrderId, lines, options)
+  }
+
+  /** What a journal entry posts against: accounts, posting periods, subsidiaries, dimensions, currencies. */
+  readLedgerSetup(signal?: AbortSignal): Promise<NetSuiteLedgerSetup> {
+    return readNetSuiteLedgerSetup(this, signal)
+  }
+
+  /**
+   * Writes the journal entry by its external id (`PUT …/journalEntry/eid:…`): a repeat of the same
+   * request replaces the entry rather than adding a second one.
+   */
+  upsertJournalEntry(
+    body: NetSuiteJournalEntryBody,
+    options: NetSuiteWriteOptions = {},
+  ): Promise<{ id: string }> {
+    return this.upsertByExternalId('journalEntry', body.externalId, body, options)
   }
 }
 

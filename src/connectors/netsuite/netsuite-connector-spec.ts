@@ -85,6 +85,26 @@ export const netsuiteConnectorSpec = defineConnectorSpec<NetSuiteConnectionConfi
       inDoubtRead: 'SuiteQL: the item fulfillments whose `createdfrom` is the order',
     },
     {
+      name: 'journalEntry.post',
+      direction: 'outbound',
+      description:
+        'Posts a validated journal batch (settled payments and refunds of one day, currency and subsidiary) as one journal entry; references are resolved to internal ids from the ledger setup read first.',
+      endpoint: 'GET then PUT /services/rest/record/v1/journalEntry/eid:{externalId}',
+      idempotency:
+        'upsert by external id (`SHOPIFY-JE-<subsidiary>-<currency>-<day>`) after a read: an entry already there with the batch’s fingerprint (`custbody_syncline_batch_hash`) counts as posted, one with another fingerprint is refused, never overwritten',
+      inDoubtRead:
+        'GET /services/rest/record/v1/journalEntry/eid:{externalId}, counting only an entry with this batch’s fingerprint',
+    },
+    {
+      name: 'ledgerSetup.read',
+      direction: 'read',
+      description:
+        'Reads what a journal entry posts against: the chart of accounts, posting periods (closed or all-locked ones refused), subsidiaries, departments, classes, locations and currencies.',
+      endpoint:
+        'SuiteQL over `account`, `accountingperiod`, `subsidiary`, `department`, `classification`, `location`, `currency`',
+      idempotency: 'a read',
+    },
+    {
       name: 'suiteql.query',
       direction: 'read',
       description:

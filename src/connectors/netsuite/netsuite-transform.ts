@@ -12,6 +12,12 @@ export interface NetSuiteTransformOptions {
    * repeat after a lost answer is the same request to an account that honours keys.
    */
   idempotencyKey?: string
+  /**
+   * The new record's external id. NetSuite refuses a second record with it (DUP_RCRD), which
+   * makes a keyed transform (an item fulfillment per 3PL shipment) safe to repeat, and lets the
+   * in-doubt read find it by `eid:`.
+   */
+  externalId?: string
 }
 
 export interface NetSuiteFulfillmentLine {
@@ -95,7 +101,10 @@ export async function transformToItemFulfillment(
     method: 'POST',
     path,
     operation: 'write',
-    body: lines === undefined ? {} : { item: { items: lines } },
+    body: {
+      ...(options.externalId === undefined ? {} : { externalId: options.externalId }),
+      ...(lines === undefined ? {} : { item: { items: lines } }),
+    },
     signal: options.signal,
     idempotencyKey: options.idempotencyKey,
   })

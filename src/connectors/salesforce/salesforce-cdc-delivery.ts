@@ -24,6 +24,8 @@ export type SalesforceCdcDelivery =
       checkpoint: SalesforceCdcCheckpoint
       eventUuid: string | undefined
       mapping: AccountChangeMapping
+      /** The event as received, for a caller that commits it to its inbox as is. */
+      event: BayeuxMessage
     }
   /** An event that does not map (another entity, a header it cannot read): dead-letter it, then store the checkpoint. */
   | {

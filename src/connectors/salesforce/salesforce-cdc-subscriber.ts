@@ -253,7 +253,7 @@ export class SalesforceCdcSubscriber {
     let delivery: SalesforceCdcDelivery
     try {
       const mapping = mapAccountChangeEvent(message, { clientName: this.#config.clientName })
-      delivery = { kind: 'change', checkpoint, eventUuid: ids.eventUuid, mapping }
+      delivery = { kind: 'change', checkpoint, eventUuid: ids.eventUuid, mapping, event: message }
     } catch (error) {
       if (!HubError.is(error)) throw error
       delivery = { kind: 'rejected', checkpoint, eventUuid: ids.eventUuid, error, event: message }

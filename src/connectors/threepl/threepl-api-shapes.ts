@@ -113,3 +113,14 @@ export const ThreePlWebhookEnvelope = z.object({
   data: z.record(z.string(), z.unknown()),
 })
 export type ThreePlWebhookEnvelope = z.infer<typeof ThreePlWebhookEnvelope>
+
+/** `fulfillment_order.backordered`: the warehouse cannot fill the order from stock now. */
+export const ThreePlFulfillmentOrderBackordered = z.object({
+  fulfillment_order_id: text,
+  external_reference: text,
+  fulfillment_order_version: z.int().positive(),
+  status: text,
+  /** `insufficient_stock` at allocation, `stock_lost` when stock under an allocation went away. */
+  reason: text,
+  occurred_at: instant,
+})

@@ -13,12 +13,21 @@ import {
   threePlInventoryEventToCanonical,
   threePlShipmentEventToCanonical,
 } from './threepl-inbound-mapping.ts'
+import {
+  backorderSignal,
+  shipmentSignal,
+  threePlBackorderEvent,
+  type ThreePlBackorder,
+  type ThreePlSignal,
+} from './threepl-fulfillment-signal.ts'
 import type { ThreePlConnectionConfig } from './threepl-spec.ts'
 import { verifyStandardWebhook } from './threepl-webhook-verifier.ts'
 
 export type ThreePlInboundEvent =
   | { kind: 'shipment'; shipment: Shipment }
   | { kind: 'inventory_level'; level: InventoryLevel }
+  /** The warehouse cannot fill the order now: the run waiting on it must decide. */
+  | { kind: 'backorder'; backorder: ThreePlBackorder }
   /** An event type this connector does not map: acknowledged, so the WMS stops resending it. */
   | { kind: 'unsupported'; eventType: string }
 
@@ -39,6 +48,11 @@ export interface ThreePlWebhookAcceptance {
   /** Older than `staleAfterMs`: processed, but it must not overwrite newer state. */
   stale: boolean
   event: ThreePlInboundEvent
+  /**
+   * For the run waiting on this fulfillment order (shipment or backorder): delivered with
+   * `HubEngine.signal` once the message is stored, deduplicated by the webhook id.
+   */
+  signals: ThreePlSignal[]
 }
 
 export interface ThreePlWebhookReceiver {
@@ -94,6 +108,7 @@ export function createThreePlWebhookReceiver(options: {
         businessKey: businessKeyOf(event),
         stale: now - triggeredAt > connection.staleAfterMs,
         event,
+        signals: signalsOf(verdict.webhookId, event),
       }
     },
   }
@@ -105,6 +120,8 @@ function mapEvent(type: string, payload: unknown): ThreePlInboundEvent {
       return { kind: 'shipment', shipment: threePlShipmentEventToCanonical(payload) }
     case 'inventory.adjusted':
       return { kind: 'inventory_level', level: threePlInventoryEventToCanonical(payload) }
+    case 'fulfillment_order.backordered':
+      return { kind: 'backorder', backorder: threePlBackorderEvent(payload) }
     default:
       return { kind: 'unsupported', eventType: type }
   }
@@ -116,8 +133,21 @@ function businessKeyOf(event: ThreePlInboundEvent): string {
       return `${THREEPL_SYSTEM}:shipment:${event.shipment.source.id}`
     case 'inventory_level':
       return `${THREEPL_SYSTEM}:inventory:${event.level.source.id}`
+    case 'backorder':
+      return `${THREEPL_SYSTEM}:shipment:${event.backorder.fulfillmentOrderId}`
     case 'unsupported':
       return `${THREEPL_SYSTEM}:event:${event.eventType}`
+  }
+}
+
+function signalsOf(webhookId: string, event: ThreePlInboundEvent): ThreePlSignal[] {
+  switch (event.kind) {
+    case 'shipment':
+      return [shipmentSignal(webhookId, event.shipment)]
+    case 'backorder':
+      return [backorderSignal(webhookId, event.backorder)]
+    default:
+      return []
   }
 }
 

@@ -124,6 +124,20 @@ async function receiveWebhook(
         ),
       INGEST_DEADLINE_MS,
     )
+    // Also for a duplicate: the first delivery may have been stored and then failed to signal.
+    try {
+      await signalWaitingRuns(deps, acceptance)
+    } catch (error) {
+      request.log.error(
+        { ...fields, outcome: 'not_signalled', err: error },
+        'webhook stored, but the waiting runs were not signalled',
+      )
+      return sendRetryLater(
+        reply,
+        'not_signalled',
+        'the message was stored but its event could not be delivered; retry later',
+      )
+    }
     const status = result.duplicate ? 'duplicate' : 'accepted'
     request.log.info({ ...fields, outcome: status, runIds: result.runIds }, 'webhook stored')
     return reply.code(200).send({ status, runIds: result.runIds })
@@ -140,6 +154,24 @@ async function receiveWebhook(
           'the store is unavailable; the message was not stored, retry later',
         )
       : sendRetryLater(reply, 'not_stored', 'the message could not be stored; retry later')
+  }
+}
+
+/**
+ * Hands the message's events to the runs waiting on them. Within the webhook's answer, like the
+ * ingest: a failure here is a 503, the source retries, the inbox takes the repeat as a duplicate
+ * and the signal, deduplicated by its event id, is tried again.
+ */
+async function signalWaitingRuns(deps: GatewayDeps, acceptance: InboundAcceptance): Promise<void> {
+  const signals = acceptance.signals ?? []
+  if (signals.length === 0) return
+  if (deps.signal === undefined) {
+    throw new Error(
+      'this connection delivers events to waiting runs, but the gateway was built without a signal function (GatewayDeps.signal)',
+    )
+  }
+  for (const signal of signals) {
+    await withinDeadline(() => deps.signal?.(signal) ?? Promise.resolve(), INGEST_DEADLINE_MS)
   }
 }
 

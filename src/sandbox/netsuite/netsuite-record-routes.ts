@@ -52,9 +52,9 @@ export const NETSUITE_VENDOR_ROUTES: readonly RouteDescription[] = [
   },
   {
     method: 'GET',
-    path: `${RECORD_PATH}/{type}/{id}/{item|locations}`,
+    path: `${RECORD_PATH}/{type}/{id}/{item|locations|line}`,
     description:
-      'a sublist: item (salesOrder, invoice, itemFulfillment), locations (inventoryItem)',
+      'a sublist: item (salesOrder, invoice, itemFulfillment), locations (inventoryItem), line (journalEntry)',
   },
   { method: 'GET', path: `${RECORD_PATH}/{type}?limit=&offset=`, description: 'collection page' },
   { method: 'GET', path: GOVERNANCE_PATH, description: 'account concurrency limits' },

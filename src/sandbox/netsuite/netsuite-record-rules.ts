@@ -1,7 +1,14 @@
 /** @module sandbox/netsuite/netsuite-record-rules — turns a request body into stored fields the way NetSuite would: references resolved, business rules enforced, errors shaped and pathed. */
 
 import type { SimResponse } from '../kit/sim-response.ts'
+import { creditHoldRefusal } from './netsuite-credit-hold.ts'
 import { nsErrors } from './netsuite-errors.ts'
+import {
+  journalEntryRules,
+  journalLinesOf,
+  normaliseJournalLines,
+  resolveJournalHeader,
+} from './netsuite-journal-rules.ts'
 import type { NetSuiteRecordStore, RecordType } from './netsuite-record-store.ts'
 
 export type Prepared =
@@ -101,6 +108,20 @@ export function prepareWrite(
     }
     merged.total = cents(linesOf(merged).reduce((sum, l) => sum + Number(l.amount ?? 0), 0))
   }
+  if (type === 'journalEntry') {
+    const refused = resolveJournalHeader(store, incoming, merged, mode.validate)
+    if (refused) return { ok: false, response: refused }
+    if ('line' in incoming) {
+      const lines = normaliseJournalLines(store, incoming.line, mode.validate)
+      if (!lines.ok) return lines
+      const earlier = mode.sublist === 'append' && base ? journalLinesOf(base) : []
+      merged.line = { items: [...earlier, ...lines.value].map((l, i) => ({ ...l, line: i + 1 })) }
+    }
+    if (mode.validate) {
+      const broken = journalEntryRules(store, merged)
+      if (broken) return { ok: false, response: broken }
+    }
+  }
   if (type === 'customer' && merged.entityId === undefined) {
     const name = companyOrPersonName(merged)
     if (name) merged.entityId = name
@@ -108,6 +129,16 @@ export function prepareWrite(
   if (mode.validate) {
     const refused = businessRules(type, merged) ?? formRules(mode.mandatory ?? [], merged)
     if (refused) return { ok: false, response: refused }
+    // A new order, or one whose customer or lines change, meets the customer's credit hold.
+    const entity = isObject(merged.entity) ? merged.entity.id : undefined
+    if (
+      type === 'salesOrder' &&
+      typeof entity === 'string' &&
+      (base === null || 'item' in incoming || 'entity' in incoming)
+    ) {
+      const held = creditHoldRefusal(store, entity, Number(merged.total ?? 0), base === null)
+      if (held) return { ok: false, response: held }
+    }
   }
   return { ok: true, fields: merged }
 }
@@ -205,7 +236,26 @@ function businessRules(
         : nsErrors.userError('Please enter value(s) for: Name.', 'name')
     case 'invoice':
     case 'itemFulfillment':
+    case 'journalEntry':
       return null
+    case 'account':
+      return typeof fields.acctName === 'string' && fields.acctName !== ''
+        ? null
+        : nsErrors.userError('Please enter value(s) for: Name.', 'acctName')
+    case 'accountingPeriod':
+      return typeof fields.periodName === 'string' && fields.periodName !== ''
+        ? null
+        : nsErrors.userError('Please enter value(s) for: Period Name.', 'periodName')
+    case 'currency':
+      return typeof fields.symbol === 'string' && /^[A-Z]{3}$/.test(fields.symbol)
+        ? null
+        : nsErrors.userError('Please enter value(s) for: ISO Code.', 'symbol')
+    case 'subsidiary':
+    case 'department':
+    case 'classification':
+      return typeof fields.name === 'string' && fields.name !== ''
+        ? null
+        : nsErrors.userError('Please enter value(s) for: Name.', 'name')
     case 'salesOrder': {
       if (!isObject(fields.entity)) {
         return nsErrors.userError('Please enter value(s) for: Customer.', 'entity')

@@ -7,6 +7,15 @@ export const RECORD_TYPES = [
   'location',
   'invoice',
   'itemFulfillment',
+  // The general ledger: journal entries and what they post against. Not seeded (a test seeds the
+  // chart of accounts it needs), so the internal ids of everything else stay as they were.
+  'journalEntry',
+  'account',
+  'accountingPeriod',
+  'subsidiary',
+  'department',
+  'classification',
+  'currency',
 ] as const
 export type RecordType = (typeof RECORD_TYPES)[number]
 
@@ -15,6 +24,7 @@ const TRAN_ID_PREFIX: Partial<Record<RecordType, string>> = {
   salesOrder: 'SO',
   invoice: 'INV',
   itemFulfillment: 'IF',
+  journalEntry: 'JE',
 }
 
 export const isRecordType = (value: string): value is RecordType =>
@@ -219,6 +229,18 @@ export function refNameOf(record: StoredRecord): string {
       return `Invoice #${text(f.tranId)}`
     case 'itemFulfillment':
       return `Item Fulfillment #${text(f.tranId)}`
+    case 'journalEntry':
+      return `Journal #${text(f.tranId)}`
+    case 'account':
+      return [f.acctNumber, f.acctName].filter((p) => typeof p === 'string').join(' ') || record.id
+    case 'accountingPeriod':
+      return text(f.periodName)
+    case 'currency':
+      return text(f.symbol)
+    case 'subsidiary':
+    case 'department':
+    case 'classification':
+      return text(f.name)
     case 'customer':
       if (typeof f.companyName === 'string' && f.companyName !== '') return f.companyName
       return [f.firstName, f.lastName].filter((p) => typeof p === 'string').join(' ') || record.id

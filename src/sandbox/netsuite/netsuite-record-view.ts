@@ -1,5 +1,6 @@
 /** @module sandbox/netsuite/netsuite-record-view — records as the REST record API returns them: string ids, links, expanded references, collapsed sublists. */
 
+import { JOURNAL_LINE_REFERENCES, journalLinesOf } from './netsuite-journal-rules.ts'
 import { refNameOf } from './netsuite-record-store.ts'
 import type { NetSuiteRecordStore, RecordType, StoredRecord } from './netsuite-record-store.ts'
 import type { NetSuiteStock } from './netsuite-stock.ts'
@@ -32,6 +33,7 @@ export const SUBLISTS: Partial<Record<RecordType, string>> = {
   invoice: 'item',
   itemFulfillment: 'item',
   inventoryItem: 'locations',
+  journalEntry: 'line',
 }
 
 /** Body fields that reference another record, and the type they point at. */
@@ -39,6 +41,9 @@ const REFERENCES: Readonly<Record<string, RecordType>> = {
   entity: 'customer',
   createdFrom: 'salesOrder',
   location: 'location',
+  subsidiary: 'subsidiary',
+  postingPeriod: 'accountingPeriod',
+  currency: 'currency',
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -59,6 +64,15 @@ function sublistLines(ctx: ViewContext, record: StoredRecord): Record<string, un
       location: reference(ctx, 'location', { id: location.id }),
       ...level,
     }))
+  }
+  if (record.type === 'journalEntry') {
+    return journalLinesOf(record.fields).map((line) => {
+      const out: Record<string, unknown> = { links: [], ...line }
+      for (const [field, type] of Object.entries(JOURNAL_LINE_REFERENCES)) {
+        if (line[field] !== undefined) out[field] = reference(ctx, type, line[field])
+      }
+      return out
+    })
   }
   const item = record.fields.item
   const items =

@@ -32,6 +32,11 @@ import {
 } from './netsuite-sim-routes.ts'
 import type { NetSuiteInventoryAccess, NetSuiteRecordAccess } from './netsuite-sim-routes.ts'
 import { NetSuiteStock } from './netsuite-stock.ts'
+import {
+  mountNetSuiteAdjustmentRoutes,
+  NETSUITE_ADJUSTMENT_ROUTES,
+  NetSuiteAdjustments,
+} from './netsuite-inventory-adjustment.ts'
 import { mountNetSuiteSuiteQlRoutes, NETSUITE_SUITEQL_ROUTES } from './netsuite-suiteql-routes.ts'
 import { NetSuiteTbaVerifier } from './netsuite-tba.ts'
 import type { TbaCredentials } from './netsuite-tba.ts'
@@ -210,10 +215,13 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
   mountNetSuiteRoutes(app, routeDeps)
   mountNetSuiteTransformRoutes(app, { ...routeDeps, stock })
   mountNetSuiteSuiteQlRoutes(app, { gate, guard, scan: () => ({ store, stock }), baseUrl })
+  const adjustments = new NetSuiteAdjustments()
+  mountNetSuiteAdjustmentRoutes(app, { gate, guard, store, stock, ledger, baseUrl }, adjustments)
 
   const reset = (): void => {
     store.reset()
     stock.reset(store)
+    adjustments.reset()
     control.reset()
     ledger.clear()
     log.clear()
@@ -232,6 +240,7 @@ export function createNetSuiteSimulator(options: NetSuiteSimulatorOptions = {}):
       ...NETSUITE_VENDOR_ROUTES,
       ...NETSUITE_TRANSFORM_ROUTES,
       ...NETSUITE_SUITEQL_ROUTES,
+      ...NETSUITE_ADJUSTMENT_ROUTES,
     ],
     extraRoutes: [...NETSUITE_SIM_ROUTES, ...SIM_CLOCK_ROUTES],
     ledger: snapshot,

@@ -4,6 +4,7 @@ import { storedDay } from './netsuite-suiteql-dates.ts'
 import type { SqlDate } from './netsuite-suiteql-dates.ts'
 import type { NetSuiteRecordStore, RecordType, StoredRecord } from './netsuite-record-store.ts'
 import type { NetSuiteStock, StockLevel } from './netsuite-stock.ts'
+import { LEDGER_TABLES } from './netsuite-suiteql-ledger-tables.ts'
 
 export type SqlValue = string | number | SqlDate | null
 
@@ -68,6 +69,7 @@ export const TRANSACTION_TYPES: Readonly<Record<string, RecordType>> = {
   SalesOrd: 'salesOrder',
   CustInvc: 'invoice',
   ItemShip: 'itemFulfillment',
+  Journal: 'journalEntry',
 }
 const codeOf = (type: RecordType): string =>
   Object.entries(TRANSACTION_TYPES).find(([, t]) => t === type)?.[0] ?? type
@@ -187,5 +189,7 @@ const location = table<StoredRecord>({
 })
 
 export const SUITEQL_TABLES: ReadonlyMap<string, SuiteQlTable> = new Map(
-  [customer, transaction, itemWithStock, inventoryItemLocations, location].map((t) => [t.name, t]),
+  [customer, transaction, itemWithStock, inventoryItemLocations, location, ...LEDGER_TABLES].map(
+    (t) => [t.name, t],
+  ),
 )

@@ -13,6 +13,8 @@ import { adminRouter } from './shopify-admin-api.ts'
 import { shopifyErrors, shopifyFaultRenderer } from './shopify-errors.ts'
 import { FulfillmentBook } from './shopify-fulfillment-book.ts'
 import { mountFulfillmentRoutes } from './shopify-fulfillment-routes.ts'
+import { PaymentBook } from './shopify-payment-book.ts'
+import { mountPaymentRoutes } from './shopify-payment-routes.ts'
 import { CostBucket } from './shopify-graphql-bucket.ts'
 import { mountGraphqlRoute } from './shopify-graphql-routes.ts'
 import { inventoryLevelResource, ShopInventory } from './shopify-inventory.ts'
@@ -92,6 +94,7 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
   const log = new RequestLog()
   const store = new ShopifyStore(now, options.utcOffsetMinutes ?? -300)
   const fulfillments = new FulfillmentBook(store)
+  const payments = new PaymentBook(store, fulfillments)
   const inventory = new ShopInventory(now)
   const bucket = new LeakyBucket(now, options.bucketSize ?? 40, options.leakPerSecond ?? 2)
   const costBucket = new CostBucket(
@@ -174,6 +177,7 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
   mountOrderRoutes(router, adminDeps)
   mountWebhookRoutes(router, adminDeps)
   mountFulfillmentRoutes(router, adminDeps)
+  mountPaymentRoutes(router, adminDeps, payments)
   mountInventoryRoutes(router, adminDeps)
   mountGraphqlRoute(router, adminDeps, costBucket)
 
@@ -182,6 +186,7 @@ export function createShopifySimulator(options: ShopifySimulatorOptions = {}): S
     dispatcher.clear()
     store.reset()
     fulfillments.reset()
+    payments.reset()
     inventory.reset()
     costBucket.reset()
     tokenRevoked = false

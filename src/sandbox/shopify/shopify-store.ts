@@ -43,6 +43,7 @@ const ID_STARTS = {
   fulfillmentOrderLineItem: 1058737482000000003n,
   fulfillment: 255858046000000005n,
   inventoryAdjustment: 301000000000000009n,
+  transaction: 389404469000000011n,
 } as const
 const ID_STEP = 7n
 

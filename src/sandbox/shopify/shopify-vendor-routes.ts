@@ -68,6 +68,23 @@ export const SHOPIFY_VENDOR_ROUTES: readonly RouteDescription[] = [
     description:
       '{"fulfillment":{line_items_by_fulfillment_order, tracking_info}} → 201; no idempotency key: a repeat with nothing left is 422; fires fulfillments/create and orders/(partially_)fulfilled',
   },
+  {
+    method: 'GET',
+    path: `${A}/orders/{id}/transactions.json`,
+    description: "the order's payment transactions (checkout's authorization or sale first)",
+  },
+  {
+    method: 'POST',
+    path: `${A}/orders/{id}/transactions.json`,
+    description:
+      '{"transaction":{kind: capture, parent_id?, amount?} | {kind: sale, source: external}} → 201; no idempotency key: a capture beyond what is left is 422; fires orders/paid once paid',
+  },
+  {
+    method: 'POST',
+    path: `${A}/orders/{id}/cancel.json`,
+    description:
+      '{reason?: customer|declined|fraud|inventory|staff|other}: voids or refunds, closes the fulfillment orders; 422 when already cancelled or fulfilled; fires orders/cancelled',
+  },
   { method: 'GET', path: `${A}/locations.json`, description: 'the two locations (also {id}.json)' },
   {
     method: 'GET',

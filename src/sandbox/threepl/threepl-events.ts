@@ -2,7 +2,12 @@
 
 import { randomUUID } from 'node:crypto'
 
-export const EVENT_TYPES = ['shipment.confirmed', 'inventory.adjusted'] as const
+/** `fulfillment_order.backordered`: the warehouse cannot fill an order now (no single warehouse holds its lines). */
+export const EVENT_TYPES = [
+  'shipment.confirmed',
+  'inventory.adjusted',
+  'fulfillment_order.backordered',
+] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
 export const isEventType = (value: string): value is EventType =>

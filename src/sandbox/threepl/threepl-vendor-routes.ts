@@ -51,7 +51,7 @@ export const THREEPL_VENDOR_ROUTES: readonly RouteDescription[] = [
     method: 'POST',
     path: '/v1/webhooks',
     description:
-      '{url, events:[shipment.confirmed|inventory.adjusted], description?, secret?} → 201 with the whsec_ secret',
+      '{url, events:[shipment.confirmed|inventory.adjusted|fulfillment_order.backordered], description?, secret?} → 201 with the whsec_ secret',
   },
   { method: 'GET', path: '/v1/webhooks', description: 'webhook endpoints' },
   { method: 'GET', path: '/v1/webhooks/{id}', description: 'one endpoint (without its secret)' },

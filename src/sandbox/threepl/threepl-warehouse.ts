@@ -191,12 +191,14 @@ export class Warehouse {
     inventory.adjust(sku, warehouse, delta)
     const backordered: string[] = []
     // Units that are gone cannot stay promised: the newest allocations give way first.
+    const lost: FulfillmentOrder[] = []
     for (const order of holding('allocated').reverse()) {
       if ((inventory.level(sku, warehouse)?.allocated ?? 0) <= onHand) break
       inventory.release(warehouse, order.lines)
       order.warehouse = null
       orders.setStatus(order, 'backordered', now)
       backordered.push(order.id)
+      lost.push(order)
     }
     // A count that finds what the system says is still reported: a delta of 0 is a real event.
     const { sequence } = events.record(
@@ -204,6 +206,8 @@ export class Warehouse {
       { sku, warehouse, delta, on_hand: onHand, previous_on_hand: previousOnHand, reason },
       now,
     )
+    // The cause (stock gone) before its effect on the orders that lost their allocation.
+    for (const order of lost) this.#announceBackorder(order, now, 'stock_lost')
     this.#retryBackorders(now)
     const value = { sku, warehouse, reason, delta, previousOnHand, onHand, backordered, sequence }
     return { ok: true, value }
@@ -237,12 +241,35 @@ export class Warehouse {
   #allocate(order: FulfillmentOrder, at: number): void {
     const warehouse = this.#d.inventory.findWarehouse(order.lines)
     if (warehouse === null) {
-      if (order.status !== 'backordered') this.#d.orders.setStatus(order, 'backordered', at)
+      if (order.status !== 'backordered') {
+        this.#d.orders.setStatus(order, 'backordered', at)
+        this.#announceBackorder(order, at, 'insufficient_stock')
+      }
       return
     }
     this.#d.inventory.allocate(warehouse, order.lines)
     order.warehouse = warehouse
     this.#d.orders.setStatus(order, 'allocated', at)
+  }
+
+  /** Tells the merchant the order waits for stock: it ships late, or never, unless they act. */
+  #announceBackorder(order: FulfillmentOrder, at: number, reason: string): void {
+    this.#d.events.record(
+      'fulfillment_order.backordered',
+      {
+        fulfillment_order_id: order.id,
+        external_reference: order.externalReference,
+        fulfillment_order_version: order.version,
+        status: 'backordered',
+        reason,
+        lines: order.lines.map((l, i) => ({
+          line_number: i + 1,
+          sku: l.sku,
+          quantity: l.quantity,
+        })),
+      },
+      at,
+    )
   }
 
   /** Oldest first: the order that has waited longest gets the stock. */

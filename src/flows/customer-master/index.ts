@@ -1,0 +1,11 @@
+/** @module flows/customer-master — the customer master (MDM with approval): Salesforce Accounts and the ERP customer, kept in step per the consistency policy. */
+export * from './account-change-intake.ts'
+export * from './account-change-read.ts'
+export * from './customer-master-deps.ts'
+export * from './customer-master-fields.ts'
+export * from './erp-customer-port.ts'
+export * from './erp-customer-to-salesforce-flow.ts'
+export * from './netsuite-customer-port.ts'
+export * from './salesforce-account-to-erp-flow.ts'
+export * from './sap-customer-port.ts'
+export * from './new-customer-gate.ts'

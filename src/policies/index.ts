@@ -1,0 +1,6 @@
+/** @module policies — consistency policies as data: schema, parsing with fixes, field ownership, the plan the engine runs, echo watermarks. */
+export * from './consistency-policy-schema.ts'
+export * from './consistency-policy-parse.ts'
+export * from './consistency-policy-plan.ts'
+export * from './field-ownership.ts'
+export * from './echo-watermark.ts'

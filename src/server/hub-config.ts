@@ -7,6 +7,8 @@ import { z } from 'zod'
 import { ShopifyConnectionSpec } from '../connectors/shopify/shopify-spec.ts'
 import { NetSuiteConnectionSpec } from '../connectors/netsuite/netsuite-spec.ts'
 import { SapConnectionSpec } from '../connectors/sap/sap-spec.ts'
+import { ThreePlConnectionSpec } from '../connectors/threepl/threepl-spec.ts'
+import { OrderToCashPolicySpec } from '../flows/order-to-cash/order-to-cash-policy.ts'
 import { formatIssuePath } from '../connectors/config-spec.ts'
 import { parsePolicies, PolicyError } from '../policies/consistency-policy-parse.ts'
 import type { ConsistencyPolicies } from '../policies/consistency-policy-schema.ts'
@@ -19,7 +21,15 @@ const connectionName = z
 export const ERP_SYSTEMS = ['netsuite', 'sap'] as const
 export type ErpSystem = (typeof ERP_SYSTEMS)[number]
 
-const FLOW_NAMES = ['shopify-order-to-erp', 'shopify-order-to-netsuite'] as const
+const FLOW_NAMES = [
+  'shopify-order-to-erp',
+  'shopify-order-to-netsuite',
+  'shopify-order-to-cash',
+] as const
+
+const bindingName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes')
 
 const FlowBinding = z.discriminatedUnion(
   'flow',
@@ -28,15 +38,28 @@ const FlowBinding = z.discriminatedUnion(
       /** The order flow, written against canonical objects; the ERP is chosen here. */
       flow: z.literal('shopify-order-to-erp'),
       /** Runs and metrics show this name; two bindings of the flow need two names. Default: the flow's. */
-      name: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes')
-        .optional(),
+      name: bindingName.optional(),
       shopifyConnection: connectionName,
       erp: z.enum(ERP_SYSTEMS, {
         error: `expected the ERP the orders go to: ${ERP_SYSTEMS.map((e) => `"${e}"`).join(' or ')}`,
       }),
       erpConnection: connectionName,
+    }),
+    z.strictObject({
+      /**
+       * Order to cash (docs/processes.md): order → ERP sales order → 3PL fulfillment → shipment →
+       * ERP fulfillment and invoice, Shopify fulfillment and payment. Not to be bound to a Shopify
+       * connection an order flow also takes, or each order is placed twice.
+       */
+      flow: z.literal('shopify-order-to-cash'),
+      name: bindingName.optional(),
+      shopifyConnection: connectionName,
+      erp: z.enum(ERP_SYSTEMS, {
+        error: `expected the ERP the orders go to: ${ERP_SYSTEMS.map((e) => `"${e}"`).join(' or ')}`,
+      }),
+      erpConnection: connectionName,
+      threeplConnection: connectionName,
+      policy: OrderToCashPolicySpec.prefault({}),
     }),
     z.strictObject({
       /** The first flow's name, kept for existing configs: the same flow bound to NetSuite. */
@@ -60,8 +83,10 @@ export const HubConfigSchema = z.strictObject({
       shopify: z.record(connectionName, ShopifyConnectionSpec).default({}),
       netsuite: z.record(connectionName, NetSuiteConnectionSpec).default({}),
       sap: z.record(connectionName, SapConnectionSpec).default({}),
+      /** Keyed by connection name: webhooks arrive at `/webhooks/threepl/<name>`. */
+      threepl: z.record(connectionName, ThreePlConnectionSpec).default({}),
     })
-    .default({ shopify: {}, netsuite: {}, sap: {} }),
+    .default({ shopify: {}, netsuite: {}, sap: {}, threepl: {} }),
   flows: z.array(FlowBinding).default([]),
   engine: z
     .strictObject({
@@ -163,8 +188,9 @@ export async function loadHubConfig(path: string | undefined): Promise<HubConfig
 
 function checkReferences(config: HubConfig, source: string): HubConfig {
   const problems: string[] = []
-  const known = (kind: 'shopify' | ErpSystem) => Object.keys(config.connections[kind])
-  const check = (path: string, kind: 'shopify' | ErpSystem, label: string, name: string) => {
+  type Kind = 'shopify' | 'threepl' | ErpSystem
+  const known = (kind: Kind) => Object.keys(config.connections[kind])
+  const check = (path: string, kind: Kind, label: string, name: string) => {
     if (known(kind).includes(name)) return
     problems.push(
       `  - ${path}: no ${label} connection named "${name}"; known: ${known(kind).join(', ') || '(none)'} (define it under connections.${kind})`,
@@ -173,7 +199,7 @@ function checkReferences(config: HubConfig, source: string): HubConfig {
   const named = new Map<string, number>()
   for (const [i, binding] of config.flows.entries()) {
     const name =
-      binding.flow === 'shopify-order-to-erp' ? (binding.name ?? binding.flow) : binding.flow
+      binding.flow === 'shopify-order-to-netsuite' ? binding.flow : (binding.name ?? binding.flow)
     const first = named.get(name)
     if (first !== undefined) {
       problems.push(
@@ -186,6 +212,9 @@ function checkReferences(config: HubConfig, source: string): HubConfig {
     } else {
       const label = binding.erp === 'sap' ? 'SAP' : 'NetSuite'
       check(`flows[${i}].erpConnection`, binding.erp, label, binding.erpConnection)
+    }
+    if (binding.flow === 'shopify-order-to-cash') {
+      check(`flows[${i}].threeplConnection`, 'threepl', '3PL', binding.threeplConnection)
     }
   }
   if (problems.length > 0) {

@@ -8,6 +8,7 @@ import {
   type ShopifyConnectionConfig,
 } from '../connectors/shopify/shopify-spec.ts'
 import type { SapConnectionConfig } from '../connectors/sap/sap-spec.ts'
+import type { ThreePlConnectionConfig } from '../connectors/threepl/threepl-spec.ts'
 import type { Sandbox } from '../sandbox/sandbox-host.ts'
 import {
   netsuiteConnectionFields,
@@ -21,6 +22,7 @@ export interface ResolvedConnections {
   shopify: Map<string, ShopifyConnectionConfig>
   netsuite: Map<string, NetSuiteConnectionConfig>
   sap: Map<string, SapConnectionConfig>
+  threepl: Map<string, ThreePlConnectionConfig>
   flows: HubConfig['flows']
 }
 
@@ -35,6 +37,7 @@ export function resolveConnections(
   const shopify = new Map(Object.entries(config.connections.shopify))
   const netsuite = new Map(Object.entries(config.connections.netsuite))
   const sap = new Map(Object.entries(config.connections.sap))
+  const threepl = new Map(Object.entries(config.connections.threepl))
   let flows = config.flows
   if (sandbox !== undefined) {
     for (const sim of sandbox.simulators) {
@@ -58,5 +61,5 @@ export function resolveConnections(
       ]
     }
   }
-  return { shopify, netsuite, sap, flows }
+  return { shopify, netsuite, sap, threepl, flows }
 }

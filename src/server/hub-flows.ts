@@ -15,6 +15,11 @@ import {
 import { createSapOrderPort } from '../flows/order-to-erp/sap-order-port.ts'
 import { SHOPIFY_ORDER_TO_NETSUITE } from '../flows/order-to-erp/shopify-order-to-netsuite-flow.ts'
 import type { ResolvedConnections } from './hub-connections.ts'
+import type { ErpSystem } from './hub-config.ts'
+import type { ErpOrderToCashPort } from '../flows/order-to-cash/erp-order-to-cash-port.ts'
+import { createNetSuiteOrderToCashPort } from '../flows/order-to-cash/netsuite-order-to-cash-port.ts'
+import { createSapOrderToCashPort } from '../flows/order-to-cash/sap-order-to-cash-port.ts'
+import { orderToCashBindings } from './hub-order-to-cash.ts'
 
 export interface GovernedTarget {
   key: string
@@ -32,6 +37,8 @@ function erpPorts(
 ) {
   const ports = new Map<string, ErpOrderPort>()
   const targets = new Map<string, GovernedTarget>()
+  const netsuiteClients = new Map<string, NetSuiteClient>()
+  const sapClients = new Map<string, SapClient>()
 
   const netsuite = (name: string): ErpOrderPort => {
     const config = connections.netsuite.get(name)
@@ -45,6 +52,7 @@ function erpPorts(
       })
       port = createNetSuiteOrderPort({ client, target })
       ports.set(target, port)
+      netsuiteClients.set(name, client)
       targets.set(target, {
         key: target,
         concurrencyLimit: async () =>
@@ -74,6 +82,7 @@ function erpPorts(
       })
       port = createSapOrderPort(client, config)
       ports.set(governance.target, port)
+      sapClients.set(name, client)
       // SAP publishes no account limit to read: the connection's own caps govern it.
       targets.set(governance.target, {
         key: governance.target,
@@ -89,7 +98,27 @@ function erpPorts(
     return port
   }
 
-  return { netsuite, sap, targets, ports }
+  /**
+   * The order-to-cash port of an ERP connection, on the connection's one client (built with its
+   * order port, so both share its token and governor).
+   */
+  const cashPort = (erp: ErpSystem, name: string): ErpOrderToCashPort => {
+    if (erp === 'netsuite') {
+      const { target } = netsuite(name)
+      const client = netsuiteClients.get(name)
+      if (client === undefined) throw new Error(`no NetSuite client for connection "${name}"`)
+      return createNetSuiteOrderToCashPort({ client, target })
+    }
+    sap(name)
+    const client = sapClients.get(name)
+    const config = connections.sap.get(name)
+    if (client === undefined || config === undefined) {
+      throw new Error(`no SAP client for connection "${name}"`)
+    }
+    return createSapOrderToCashPort({ client, config })
+  }
+
+  return { netsuite, sap, cashPort, targets, ports }
 }
 
 /** Which delivery operations the business SLIs measure (see store/sli-params.ts). */
@@ -108,26 +137,33 @@ export function buildFlows(
   sharedTokens?: SharedTokenStore,
 ): { flows: FlowDefinition[]; targets: GovernedTarget[]; sli: SliOperations } {
   const ports = erpPorts(connections, clock, sharedTokens)
-  const flows = connections.flows.map((binding) =>
-    binding.flow === 'shopify-order-to-netsuite'
-      ? createOrderToErpFlow({
+  const cash = orderToCashBindings(connections, clock)
+  const flows = connections.flows.map((binding) => {
+    switch (binding.flow) {
+      case 'shopify-order-to-netsuite':
+        return createOrderToErpFlow({
           name: SHOPIFY_ORDER_TO_NETSUITE,
           erp: ports.netsuite(binding.netsuiteConnection),
         })
-      : createOrderToErpFlow({
+      case 'shopify-order-to-erp':
+        return createOrderToErpFlow({
           name: binding.name ?? SHOPIFY_ORDER_TO_ERP,
           erp: ports[binding.erp](binding.erpConnection),
-        }),
-  )
+        })
+      case 'shopify-order-to-cash':
+        return cash.flow(binding, ports.cashPort(binding.erp, binding.erpConnection))
+    }
+  })
   // Two bindings of the same flow would be two flows with one name: the first wins.
   const unique = [...new Map(flows.map((f) => [f.name, f])).values()]
   const bound = [...ports.ports.values()]
+  const { order, invoice } = cash.operations()
   return {
     flows: unique,
-    targets: [...ports.targets.values()],
+    targets: [...ports.targets.values(), ...cash.targets()],
     sli: {
-      orderOperations: [...new Set(bound.map((p) => p.operations.upsertSalesOrder))],
-      invoiceOperations: [],
+      orderOperations: [...new Set([...bound.map((p) => p.operations.upsertSalesOrder), ...order])],
+      invoiceOperations: invoice,
     },
   }
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../clock/clock.ts'
 import { createShopifyWebhookReceiver } from '../connectors/shopify/shopify-webhook-receiver.ts'
+import { createThreePlWebhookReceiver } from '../connectors/threepl/threepl-webhook-receiver.ts'
 import { MAX_REPLAY_RUNS, type HubEngine } from '../engine/hub-engine.ts'
 import type { GatewayDeps, WebhookReceiver } from '../gateway/gateway-deps.ts'
 import type { EngineMetrics } from '../observability/engine-metrics.ts'
@@ -26,6 +27,9 @@ export function buildGatewayDeps(parts: {
   for (const [name, connection] of parts.connections.shopify) {
     receivers.set(`shopify/${name}`, createShopifyWebhookReceiver({ tenantId, connection }))
   }
+  for (const [name, connection] of parts.connections.threepl) {
+    receivers.set(`threepl/${name}`, createThreePlWebhookReceiver({ tenantId, connection }))
+  }
   return {
     clock,
     logger: parts.logger,
@@ -48,6 +52,10 @@ export function buildGatewayDeps(parts: {
         options,
       )
       return { duplicate: !result.inserted, runIds: result.runIds }
+    },
+    // The 3PL's shipment and backorder events wake the order-to-cash runs waiting on them.
+    async signal(input) {
+      await engine.signal(input)
     },
     ready: () => store.ping(),
     runs: {

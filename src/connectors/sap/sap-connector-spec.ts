@@ -12,6 +12,8 @@ import type { SapConnectionConfig } from './sap-spec.ts'
 
 const SO = '/sap/opu/odata/sap/API_SALES_ORDER_SRV'
 const BP = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
+const DL = '/sap/opu/odata/sap/API_OUTBOUND_DELIVERY_SRV'
+const BD = '/sap/opu/odata/sap/API_BILLING_DOCUMENT_SRV'
 /** A fixed "now" so a row's example classifies the same on every run. */
 const EXAMPLE_NOW = Date.parse('2026-01-10T12:00:00Z')
 
@@ -56,6 +58,44 @@ const operations: readonly ConnectorOperation[] = [
     idempotency:
       'Optimistic concurrency: a repeat after the change applied carries the old ETag and is refused 412 (a conflict: read again), so it never applies twice or over a user’s edit.',
     inDoubtRead: `GET ${SO}/A_SalesOrder('{id}') and compare the changed fields and the ETag`,
+  },
+  {
+    name: 'salesOrder.place',
+    direction: 'outbound',
+    description:
+      'Creates the sales order as salesOrder.create does and reports credit management’s verdict: SAP saves an order that fails the credit check with TotalCreditCheckStatus B (blocked for delivery) instead of refusing it; the order-to-cash port answers that as a refusal and rejects the blocked order’s items.',
+    endpoint: `GET ${SO}/A_SalesOrder?$filter=PurchaseOrderByCustomer eq '{key}'&$select=SalesOrder,TotalCreditCheckStatus,OverallSDDocumentRejectionSts; POST ${SO}/A_SalesOrder`,
+    idempotency: `${NO_NATIVE_KEY}: the create is preceded by the query by PurchaseOrderByCustomer; a blocked order found by it is refused again, not created again.`,
+    inDoubtRead: `GET ${SO}/A_SalesOrder?$filter=PurchaseOrderByCustomer eq '{key}' (a credit-blocked order does not count as placed)`,
+  },
+  {
+    name: 'salesOrder.reject',
+    direction: 'outbound',
+    description:
+      'Takes a sales order out of the process the way SAP documents it (there is no cancel status): every item gets a reason for rejection (SalesDocumentRjcnReason), one PATCH per item under the order’s current ETag.',
+    endpoint: `GET ${SO}/A_SalesOrder('{id}')?$expand=to_Item; PATCH ${SO}/A_SalesOrderItem(SalesOrder='{id}',SalesOrderItem='{n}') with If-Match`,
+    idempotency:
+      'Items already carrying a reason are skipped, so a repeat after an unknown outcome only rejects what is left; each PATCH is under If-Match.',
+    inDoubtRead: `GET ${SO}/A_SalesOrder?$filter=PurchaseOrderByCustomer eq '{key}': done when OverallSDDocumentRejectionSts is C`,
+  },
+  {
+    name: 'outboundDelivery.createAndPostGoodsIssue',
+    direction: 'outbound',
+    description:
+      'Creates an outbound delivery for the order’s open, unrejected items (deep insert of to_DeliveryDocumentItem with ReferenceSDDocument/ReferenceSDDocumentItem; DeliveryDocumentBySupplier = the hub key of the shipment), then posts goods issue with the function import PostGoodsIssue.',
+    endpoint: `GET ${DL}/A_OutbDeliveryHeader?$filter=DeliveryDocumentBySupplier eq '{key}'; POST ${DL}/A_OutbDeliveryHeader; POST ${DL}/PostGoodsIssue?DeliveryDocument='{id}'`,
+    idempotency: `${NO_NATIVE_KEY}: the delivery is found by DeliveryDocumentBySupplier before it is created, and goods issue is posted only while OverallGoodsMovementStatus is not C (SAP refuses a second posting).`,
+    inDoubtRead: `GET ${DL}/A_OutbDeliveryHeader?$filter=DeliveryDocumentBySupplier eq '{key}': done when OverallGoodsMovementStatus is C`,
+  },
+  {
+    name: 'billingDocument.request',
+    direction: 'outbound',
+    description:
+      'Bills the order’s deliveries through the asynchronous SOAP service BillingDocumentRequest_In (SAP answers 202 with no body), then reads API_BILLING_DOCUMENT_SRV until the billing document appears.',
+    endpoint: `GET ${BD}/A_BillingDocumentItem?$filter=SalesDocument eq '{id}'; GET ${DL}/A_OutbDeliveryItem?$filter=ReferenceSDDocument eq '{id}'; POST /sap/bc/srt/scs_ext/sap/billingdocumentrequest_in`,
+    idempotency:
+      'The billing items are read before the request is sent; SAP also refuses to bill a completely billed delivery (the repeat ends as an error in its message monitor, not a second invoice). A document that does not appear within the wait is an unknown outcome, settled by the read.',
+    inDoubtRead: `GET ${BD}/A_BillingDocumentItem?$filter=SalesDocument eq '{id}'`,
   },
   {
     name: 'businessPartner.read',
@@ -236,6 +276,9 @@ export const sapConnectorSpec = defineConnectorSpec<SapConnectionConfig>({
   vendorDocs: [
     'https://api.sap.com/api/API_SALES_ORDER_SRV/overview',
     'https://api.sap.com/api/API_BUSINESS_PARTNER/overview',
+    'https://api.sap.com/api/API_OUTBOUND_DELIVERY_SRV_0002/overview',
+    'https://api.sap.com/api/API_BILLING_DOCUMENT_SRV/overview',
+    'https://api.sap.com/api/BILLINGDOCUMENTREQUEST_IN/overview',
     'https://sap.github.io/cloud-sdk/docs/js/features/connectivity/csrf',
     'https://sap.github.io/cloud-sdk/docs/js/features/odata/common/etag',
     'https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md',

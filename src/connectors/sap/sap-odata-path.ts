@@ -4,7 +4,13 @@ import { HubError } from '../../errors/hub-error.ts'
 export const SERVICE_ROOT = '/sap/opu/odata/sap/'
 export const SALES_ORDER_SERVICE = 'API_SALES_ORDER_SRV'
 export const BUSINESS_PARTNER_SERVICE = 'API_BUSINESS_PARTNER'
-export type SapService = typeof SALES_ORDER_SERVICE | typeof BUSINESS_PARTNER_SERVICE
+export const OUTBOUND_DELIVERY_SERVICE = 'API_OUTBOUND_DELIVERY_SRV'
+export const BILLING_DOCUMENT_SERVICE = 'API_BILLING_DOCUMENT_SRV'
+export type SapService =
+  | typeof SALES_ORDER_SERVICE
+  | typeof BUSINESS_PARTNER_SERVICE
+  | typeof OUTBOUND_DELIVERY_SERVICE
+  | typeof BILLING_DOCUMENT_SERVICE
 
 /**
  * ALPHA output conversion: SAP stores numeric keys zero-padded (`0000000001`) and shows them

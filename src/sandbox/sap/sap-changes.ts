@@ -14,15 +14,26 @@ export const SAP_EVENT_TYPES = {
 } as const
 export type SapEventType = (typeof SAP_EVENT_TYPES)[keyof typeof SAP_EVENT_TYPES]
 
+/** Events of the follow-on documents; not among the ones /__sim/events/emit can fake. */
+export const SAP_DOCUMENT_EVENT_TYPES = {
+  outboundDeliveryCreated: 'sap.s4.beh.outbounddelivery.v1.OutboundDelivery.Created.v1',
+  outboundDeliveryGoodsIssued:
+    'sap.s4.beh.outbounddelivery.v1.OutboundDelivery.GoodsIssuePosted.v1',
+  billingDocumentCreated: 'sap.s4.beh.billingdocument.v1.BillingDocument.Created.v1',
+} as const
+export type SapDocumentEventType =
+  (typeof SAP_DOCUMENT_EVENT_TYPES)[keyof typeof SAP_DOCUMENT_EVENT_TYPES]
+
 export interface Change {
   readonly kind: 'create' | 'update' | 'delete'
   /** The ledger's record type: the entity set of the business object. */
-  readonly recordType: 'A_SalesOrder' | 'A_BusinessPartner'
+  readonly recordType:
+    'A_SalesOrder' | 'A_BusinessPartner' | 'A_OutbDeliveryHeader' | 'A_BillingDocument'
   /** The caller-meaningful key: PurchaseOrderByCustomer / BusinessPartnerIdByExtSystem, else `#<SAP key>`. */
   readonly businessKey: string
   /** The source version the written state carries, when the simulator was told which field holds it. */
   readonly version?: string
-  readonly eventType: SapEventType
+  readonly eventType: SapEventType | SapDocumentEventType
   /** Keys only, as SAP's events carry: the consumer reads the state through OData. */
   readonly eventData: Readonly<Record<string, string>>
 }

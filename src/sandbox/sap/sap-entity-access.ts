@@ -50,6 +50,14 @@ export class EntityAccess {
         const partner = s.partner(key.BusinessPartner ?? '')
         return partner && { type, row: partner.row, etag: etagOf(partner.stamp) }
       }
+      case 'A_OutbDeliveryHeader': {
+        const delivery = s.delivery(key.DeliveryDocument ?? '')
+        return delivery && { type, row: delivery.header, etag: etagOf(delivery.stamp) }
+      }
+      case 'A_BillingDocument': {
+        const billing = s.billingDocument(key.BillingDocument ?? '')
+        return billing && { type, row: billing.header, etag: null }
+      }
       default:
         return this.#unsorted(type).find((e) => type.keys.every((k) => e.row[k] === key[k]))
     }
@@ -67,6 +75,15 @@ export class EntityAccess {
       case 'A_SalesOrderItem/to_SalesOrder': {
         const order = this.#store.salesOrder(String(row.SalesOrder))
         return order ? [{ type: target, row: order.header, etag: etagOf(order.stamp) }] : []
+      }
+      case 'A_OutbDeliveryHeader/to_DeliveryDocumentItem': {
+        const delivery = this.#store.delivery(String(row.DeliveryDocument))
+        const etag = delivery && etagOf(delivery.stamp)
+        return (delivery?.items ?? []).map((i) => ({ type: target, row: i, etag: etag ?? null }))
+      }
+      case 'A_BillingDocument/to_Item': {
+        const billing = this.#store.billingDocument(String(row.BillingDocument))
+        return (billing?.items ?? []).map((i) => ({ type: target, row: i, etag: null }))
       }
       case 'A_BusinessPartner/to_BusinessPartnerRole': {
         const partner = this.#store.partner(String(row.BusinessPartner))
@@ -91,6 +108,20 @@ export class EntityAccess {
         return s.partners().map((p) => ({ type, row: p.row, etag: etagOf(p.stamp) }))
       case 'A_BusinessPartnerRole':
         return s.partners().flatMap((p) => p.roles.map((row) => ({ type, row, etag: null })))
+      case 'A_OutbDeliveryHeader':
+        return s.deliveries().map((d) => ({ type, row: d.header, etag: etagOf(d.stamp) }))
+      case 'A_OutbDeliveryItem':
+        return s.deliveries().flatMap((d) => {
+          const etag = etagOf(d.stamp)
+          return d.items.map((row) => ({ type, row, etag }))
+        })
+      // Billing documents are never changed through the API: no ETag.
+      case 'A_BillingDocument':
+        return s.billingDocuments().map((b) => ({ type, row: b.header, etag: null }))
+      case 'A_BillingDocumentItem':
+        return s
+          .billingDocuments()
+          .flatMap((b) => b.items.map((row) => ({ type, row, etag: null })))
       default:
         return []
     }

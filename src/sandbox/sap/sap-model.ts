@@ -1,4 +1,10 @@
-/** @module sandbox/sap/sap-model — the two OData services as data: entity types, keys, properties with SAP's facets, navigation; $metadata, parsing and rendering all read it. */
+/** @module sandbox/sap/sap-model — the OData services as data: entity types, keys, properties with SAP's facets, navigation; $metadata, parsing and rendering all read it. */
+
+import {
+  BILLING_DOCUMENT_SERVICE,
+  DOCUMENT_TYPES,
+  OUTBOUND_DELIVERY_SERVICE,
+} from './sap-document-model.ts'
 
 export const EDM_TYPES = [
   'Edm.String',
@@ -72,7 +78,12 @@ const amount = (name: string, label: string, unit: string, facets: Facets = {}) 
 
 export const SALES_ORDER_SERVICE = 'API_SALES_ORDER_SRV'
 export const BUSINESS_PARTNER_SERVICE = 'API_BUSINESS_PARTNER'
-export const SERVICE_NAMES = [SALES_ORDER_SERVICE, BUSINESS_PARTNER_SERVICE] as const
+export const SERVICE_NAMES = [
+  SALES_ORDER_SERVICE,
+  BUSINESS_PARTNER_SERVICE,
+  OUTBOUND_DELIVERY_SERVICE,
+  BILLING_DOCUMENT_SERVICE,
+] as const
 
 const SALES_ORDER: EntityTypeDef = {
   name: 'A_SalesOrderType',
@@ -115,6 +126,8 @@ const SALES_ORDER: EntityTypeDef = {
     str('OverallSDProcessStatus', 1, 'Overall Status', readOnly),
     str('OverallTotalDeliveryStatus', 1, 'Delivery Status', readOnly),
     str('OverallSDDocumentRejectionSts', 1, 'Rejection Status', readOnly),
+    // Credit management's verdict at save: '' not checked, A passed, B blocked, D released.
+    str('TotalCreditCheckStatus', 1, 'Total Credit Check Status', readOnly),
   ],
   navigations: [{ name: 'to_Item', toSet: 'A_SalesOrderItem', many: true }],
 }
@@ -145,6 +158,8 @@ const SALES_ORDER_ITEM: EntityTypeDef = {
     str('TransactionCurrency', 5, 'Document Currency', { ...readOnly, semantics: 'currency-code' }),
     amount('NetPriceAmount', 'Net Price', 'TransactionCurrency', readOnly),
     str('SDProcessStatus', 1, 'Overall Status', readOnly),
+    // SAP has no cancel: an item is taken out by giving it a reason for rejection.
+    str('SalesDocumentRjcnReason', 2, 'Reason for Rejection'),
   ],
   navigations: [{ name: 'to_SalesOrder', toSet: 'A_SalesOrder', many: false }],
 }
@@ -212,6 +227,7 @@ const BASE_TYPES: readonly EntityTypeDef[] = [
   SALES_ORDER_ITEM,
   BUSINESS_PARTNER,
   BUSINESS_PARTNER_ROLE,
+  ...DOCUMENT_TYPES,
 ]
 
 /** A key-user extension field (custom field app): SAP names them YY1_… and they change $metadata. */

@@ -1,4 +1,4 @@
-/** @module sandbox/sap/sap-odata-routes — the HTTP face of both services: logon and session cookies, the CSRF check, the fault gate, then the OData operation or $batch. */
+/** @module sandbox/sap/sap-odata-routes — the HTTP face of the OData services: logon and session cookies, the CSRF check, the fault gate, then the OData operation or $batch. */
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { BusinessKey } from '../kit/effects-ledger.ts'
@@ -59,6 +59,27 @@ export const SAP_VENDOR_ROUTES: readonly RouteDescription[] = [
     method: 'GET|PATCH|MERGE|PUT',
     path: `${SERVICE_ROOT}API_BUSINESS_PARTNER/A_BusinessPartner('{id}')`,
     description: 'one partner (DELETE is not implemented, as in SAP)',
+  },
+  {
+    method: 'GET|POST',
+    path: `${SERVICE_ROOT}API_OUTBOUND_DELIVERY_SRV/A_OutbDeliveryHeader`,
+    description:
+      'outbound deliveries; POST creates with reference to order items (to_DeliveryDocumentItem)',
+  },
+  {
+    method: 'POST',
+    path: `${SERVICE_ROOT}API_OUTBOUND_DELIVERY_SRV/PostGoodsIssue?DeliveryDocument='{id}'`,
+    description: 'function import: post goods issue (once)',
+  },
+  {
+    method: 'GET',
+    path: `${SERVICE_ROOT}API_BILLING_DOCUMENT_SRV/A_BillingDocument|A_BillingDocumentItem`,
+    description: 'billing documents (read only)',
+  },
+  {
+    method: 'POST',
+    path: '/sap/bc/srt/scs_ext/sap/billingdocumentrequest_in',
+    description: 'SOAP BillingDocumentRequest_In: 202, billed asynchronously',
   },
   {
     method: 'POST',

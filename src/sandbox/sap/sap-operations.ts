@@ -1,6 +1,7 @@
 /** @module sandbox/sap/sap-operations — routes one OData request (direct or from a $batch) to the read or write operation for its method and resource. */
 
 import { sapErrors } from './sap-errors.ts'
+import { executeFunctionImport, functionImportOf } from './sap-function-imports.ts'
 import { failed } from './sap-odata-request.ts'
 import type { ODataRequest, ODataResult, OperationDeps } from './sap-odata-request.ts'
 import { readMetadata, readResource, readServiceDocument } from './sap-read-operations.ts'
@@ -21,6 +22,8 @@ export function effectiveMethod(
 }
 
 export function executeOData(deps: OperationDeps, req: ODataRequest): ODataResult {
+  const fn = functionImportOf(req)
+  if (fn !== null) return executeFunctionImport(deps, req, fn)
   const parsed = parseResourcePath(deps.model, req.service, req.path)
   if (!parsed.ok) return failed(deps, req, parsed.error)
   const target = parsed.value

@@ -119,15 +119,46 @@ export function createSalesOrder(ctx: RuleContext, body: unknown): Outcome<Sales
   // The number is drawn only once everything passed: a refused order uses none.
   const id = ctx.store.nextSalesOrderId()
   const stamp = ctx.store.stamp()
+  const total = totalOf(items, currency)
   const header: Row = {
     ...withCurrency,
     SalesOrder: id,
     LastChangeDateTime: stamp.ms,
-    TotalNetAmount: totalOf(items, currency),
+    TotalNetAmount: total,
+    TotalCreditCheckStatus: creditCheck(ctx, String(draft.SoldToParty), Number(total)),
+    OverallSDDocumentRejectionSts: 'A',
   }
   const record = { header, items: items.map((i) => ({ ...i, SalesOrder: id })), stamp }
   ctx.store.putSalesOrder(record)
   return ok({ record, change: changeOf(ctx, header, 'create') })
+}
+
+/**
+ * Credit management at save: the order is saved either way, and a failed check blocks it for
+ * delivery (status B) until someone in credit management releases it. The exposure is the value
+ * of the customer's orders still open (not wholly rejected), as the credit segment counts it.
+ */
+function creditCheck(ctx: RuleContext, soldTo: string, value: number): string {
+  const account = ctx.store.credit(soldTo)
+  if (account === undefined) return ''
+  if (account.blocked) return 'B'
+  if (account.limit === null) return 'A'
+  const exposure = ctx.store
+    .salesOrders()
+    .filter(
+      (o) =>
+        o.header.SoldToParty === soldTo &&
+        o.header.OverallSDDocumentRejectionSts !== 'C' &&
+        o.header.TotalCreditCheckStatus !== 'B',
+    )
+    .reduce((sum, o) => sum + Number(o.header.TotalNetAmount ?? 0), 0)
+  return exposure + value > account.limit ? 'B' : 'A'
+}
+
+/** A: nothing rejected, B: some items, C: every item (the order is out of the process). */
+function rejectionStatus(items: readonly Row[]): string {
+  const rejected = items.filter((i) => !isBlank(i.SalesDocumentRjcnReason)).length
+  return rejected === 0 ? 'A' : rejected === items.length ? 'C' : 'B'
 }
 
 /** Stores a changed order under a new stamp (which is the new ETag) and reports the change. */
@@ -135,6 +166,7 @@ function commit(ctx: RuleContext, header: Row, items: readonly Row[]): SalesOrde
   const stamp = ctx.store.stamp()
   const next: Row = {
     ...header,
+    OverallSDDocumentRejectionSts: rejectionStatus(items),
     LastChangeDate: dayOf(stamp.ms),
     LastChangeDateTime: stamp.ms,
     TotalNetAmount: totalOf(items, header.TransactionCurrency),
@@ -190,8 +222,30 @@ export function updateItem(
   if (!current) return fail(sapErrors.notFound('A_SalesOrderItem', `(${itemId})`))
   const changed = changeItem(ctx, current, body, replace)
   if (!changed.ok) return changed
+  const rejecting =
+    isBlank(current.SalesDocumentRjcnReason) && !isBlank(changed.value.SalesDocumentRjcnReason)
+  if (rejecting && isDelivered(ctx, String(record.header.SalesOrder), itemId)) {
+    return fail(
+      sapErrors.business(
+        'V1/068',
+        `Item ${itemId} has follow-on documents and cannot be rejected`,
+        'SalesDocumentRjcnReason',
+      ),
+    )
+  }
   const items = record.items.map((i) => (i === current ? changed.value : i))
   return ok(commit(ctx, record.header, items))
+}
+
+/** Whether a delivery references the order item (SD refuses to reject what was delivered). */
+function isDelivered(ctx: RuleContext, salesOrder: string, item: string): boolean {
+  return ctx.store
+    .deliveries()
+    .some((d) =>
+      d.items.some(
+        (i) => i.ReferenceSDDocument === salesOrder && i.ReferenceSDDocumentItem === item,
+      ),
+    )
 }
 
 export function deleteItem(

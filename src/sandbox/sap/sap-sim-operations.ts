@@ -1,6 +1,7 @@
 /** @module sandbox/sap/sap-sim-operations — what /__sim and the in-process handle can do to the simulated system besides its API: read entities, edit as a user, emit and steer events, move the clock. */
 
 import type { SapAuth } from './sap-auth.ts'
+import type { BillingMonitor } from './sap-billing-soap-route.ts'
 import { updatePartner } from './sap-business-partner-rules.ts'
 import { SAP_EVENT_TYPES } from './sap-changes.ts'
 import type { RuleContext } from './sap-changes.ts'
@@ -27,6 +28,7 @@ export interface SimOperationDeps {
   readonly access: EntityAccess
   readonly rules: RuleContext
   readonly serviceUrl: (service: string) => string
+  readonly billing: BillingMonitor
   /** Appends to the feed and hands the event to the webhook dispatcher. */
   readonly publish: (type: string, data: Readonly<Record<string, string>>) => void
 }
@@ -105,5 +107,7 @@ export function sapSimOperations(deps: SimOperationDeps): SapSimOperations {
     addMaterial: (material) => store.putMaterial(material),
     extensions: () => model.extensions(),
     extend: (field) => model.extend(field),
+    setCredit: (customer, account) => store.putCredit(alphaOut(customer), account),
+    billingMessages: () => deps.billing.list(),
   }
 }

@@ -7,9 +7,21 @@ import type { SessionStats } from './sap-auth.ts'
 import type { DeliveryView, EventSubscription } from './sap-event-dispatcher.ts'
 import type { FeedPage } from './sap-event-feed.ts'
 import type { ExtensionField } from './sap-model.ts'
-import type { Material } from './sap-store.ts'
+import type { BillingMessage } from './sap-billing-soap-route.ts'
+import type { CreditAccount, Material } from './sap-store.ts'
 
 export const SAP_SIM_ROUTES: readonly RouteDescription[] = [
+  {
+    method: 'POST',
+    path: '/__sim/credit',
+    description:
+      "{customer, creditLimit?, blocked?}: the customer's credit account; orders over it save with TotalCreditCheckStatus B",
+  },
+  {
+    method: 'GET',
+    path: '/__sim/billing-messages',
+    description: 'the SOAP message monitor of BillingDocumentRequest_In (processed or error)',
+  },
   {
     method: 'GET',
     path: '/__sim/clock',
@@ -124,8 +136,19 @@ export interface SapSimOperations {
   addMaterial(material: Material): void
   extensions(): readonly ExtensionField[]
   extend(field: ExtensionField): void
+  /** Maintains a customer's credit account (limit and block), as credit management does in its UI. */
+  setCredit(customer: string, account: CreditAccount): void
+  /** The SOAP message monitor of BillingDocumentRequest_In: what each request did. */
+  billingMessages(): readonly BillingMessage[]
 }
 
+const creditInput = z.strictObject({
+  customer: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,10}$/, { error: 'customer is an SAP customer number' }),
+  creditLimit: z.number().min(0).nullable().optional(),
+  blocked: z.boolean().optional(),
+})
 const advanceInput = z.strictObject({ advanceMs: z.number().int().min(0) })
 const countInput = z.strictObject({ count: z.number().int().min(0).max(1_000_000) })
 const emitInput = z.strictObject({ type: z.string().min(1), key: z.string().min(1) })
@@ -158,6 +181,17 @@ export function mountSapSimRoutes(app: FastifyInstance, ops: SapSimOperations): 
   const bad = (error: z.ZodError) => ({ error: z.prettifyError(error) })
   const parse = <T>(schema: z.ZodType<T>, body: unknown) => schema.safeParse(body ?? {})
 
+  app.post('/__sim/credit', (request, reply) => {
+    const parsed = parse(creditInput, request.body)
+    if (!parsed.success) return reply.code(400).send(bad(parsed.error))
+    const account = {
+      limit: parsed.data.creditLimit ?? null,
+      blocked: parsed.data.blocked ?? false,
+    }
+    ops.setCredit(parsed.data.customer.replace(/^0+(?=\d)/, ''), account)
+    return { customer: parsed.data.customer, ...account }
+  })
+  app.get('/__sim/billing-messages', () => ({ messages: ops.billingMessages() }))
   app.get('/__sim/clock', () => ops.clock())
   app.post('/__sim/clock', (request, reply) => {
     const parsed = parse(advanceInput, request.body)

@@ -60,6 +60,8 @@ export interface SapSimulatorOptions {
   readonly eventTimeoutMs?: number
   /** Events kept in the pull feed; default 10,000. */
   readonly eventFeedCapacity?: number
+  /** How long BillingDocumentRequest_In waits in the inbound queue after its 202; default 50 ms. */
+  readonly billingProcessingMs?: number
   /** Called on every committed write through the API. */
   readonly onWrite?: (write: SapWrite) => void
 }

@@ -1,4 +1,4 @@
-/** @module sandbox/sap/sap-simulator — an SAP S/4HANA Cloud system on its own port: API_SALES_ORDER_SRV and API_BUSINESS_PARTNER over OData v2, with CSRF, ETags, $batch, key-only events, faults, a ledger and a scenario API. */
+/** @module sandbox/sap/sap-simulator — an SAP S/4HANA Cloud system on its own port: API_SALES_ORDER_SRV, API_BUSINESS_PARTNER, API_OUTBOUND_DELIVERY_SRV and API_BILLING_DOCUMENT_SRV over OData v2 (plus the SOAP billing request), with CSRF, ETags, $batch, key-only events, faults, a ledger and a scenario API. */
 
 import { EffectsLedger } from '../kit/effects-ledger.ts'
 import type { LedgerSnapshot } from '../kit/effects-ledger.ts'
@@ -9,6 +9,7 @@ import { mountScenarioRoutes, ScenarioControl } from '../kit/scenario-router.ts'
 import { randomSeed } from '../kit/seeded-random.ts'
 import { createSimulatorServer } from '../kit/simulator-server.ts'
 import { SapAuth } from './sap-auth.ts'
+import { BillingMonitor, mountBillingSoapRoute } from './sap-billing-soap-route.ts'
 import { seedPartner } from './sap-business-partner-rules.ts'
 import type { Change, RuleContext } from './sap-changes.ts'
 import { SimClock } from '../kit/sim-clock.ts'
@@ -146,17 +147,32 @@ export function createSapSimulator(options: SapSimulatorOptions = {}): SapSimula
       options.onWrite?.({ ...change, at: now() })
     }
   }
-  mountSapRoutes(app, {
-    gate: {
-      now,
-      script: () => control.script,
-      ledger,
-      tracker,
-      render: sapFaultRenderer(() => control.script.scenario.retryAfterSeconds.min, now),
-      closing: server.closing,
-      // SAP's throttling (where it exists) is per system: a Retry-After covers every call.
-      scopeKey: { recordType: 'system', key: `${systemId}/${client}` },
+  const gate = {
+    now,
+    script: () => control.script,
+    ledger,
+    tracker,
+    render: sapFaultRenderer(() => control.script.scenario.retryAfterSeconds.min, now),
+    closing: server.closing,
+    // SAP's throttling (where it exists) is per system: a Retry-After covers every call.
+    scopeKey: { recordType: 'system', key: `${systemId}/${client}` },
+  }
+  const billing = new BillingMonitor()
+  mountBillingSoapRoute(
+    app,
+    {
+      auth,
+      rules,
+      systemId,
+      client,
+      commit,
+      gate,
+      processingMs: options.billingProcessingMs ?? 50,
     },
+    billing,
+  )
+  mountSapRoutes(app, {
+    gate,
     auth,
     systemId,
     client,
@@ -171,6 +187,7 @@ export function createSapSimulator(options: SapSimulatorOptions = {}): SapSimula
 
   const reset = (): void => {
     dispatcher.clear()
+    billing.clear()
     subscribeConfigured()
     feed.clear()
     model.reset()
@@ -193,6 +210,7 @@ export function createSapSimulator(options: SapSimulatorOptions = {}): SapSimula
     rules,
     serviceUrl,
     publish,
+    billing,
   })
   mountScenarioRoutes(app, {
     name: 'sap',
@@ -220,6 +238,7 @@ export function createSapSimulator(options: SapSimulatorOptions = {}): SapSimula
     },
     start: () => server.start(options.host ?? '127.0.0.1', options.port ?? 0),
     stop: async () => {
+      billing.clear()
       await dispatcher.close()
       await server.stop()
     },

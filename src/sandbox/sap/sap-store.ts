@@ -1,4 +1,4 @@
-/** @module sandbox/sap/sap-store — the system's data in memory: sales orders with their items, business partners with roles, the material catalogue; snapshots make a changeset atomic. */
+/** @module sandbox/sap/sap-store — the system's data in memory: sales orders with their items, deliveries and billing documents, business partners with roles and credit, the material catalogue; snapshots make a changeset atomic. */
 
 import type { Row, Stamp } from './sap-wire.ts'
 
@@ -7,6 +7,21 @@ export interface SalesOrderRecord {
   readonly header: Row
   readonly items: readonly Row[]
   readonly stamp: Stamp
+}
+
+/** A document with its items (a delivery, a billing document), saved under one change stamp. */
+export interface DocumentRecord {
+  readonly header: Row
+  readonly items: readonly Row[]
+  readonly stamp: Stamp
+}
+
+/** Credit management's view of a customer (the credit segment of the partner). */
+export interface CreditAccount {
+  /** The credit limit in the order currency; null for no limit. */
+  readonly limit: number | null
+  /** Blocked in credit management: every new order fails the check. */
+  readonly blocked: boolean
 }
 
 export interface PartnerRecord {
@@ -42,7 +57,12 @@ interface Tables {
   readonly salesOrders: Map<string, SalesOrderRecord>
   readonly partners: Map<string, PartnerRecord>
   readonly materials: Map<string, Material>
+  readonly deliveries: Map<string, DocumentRecord>
+  readonly billingDocuments: Map<string, DocumentRecord>
+  readonly credit: Map<string, CreditAccount>
   nextSalesOrder: number
+  nextDelivery: number
+  nextBillingDocument: number
   nextPartner: number
   last: Stamp
 }
@@ -155,6 +175,48 @@ export class SapStore {
     return id
   }
 
+  delivery(id: string): DocumentRecord | undefined {
+    return this.#t.deliveries.get(id)
+  }
+
+  deliveries(): DocumentRecord[] {
+    return [...this.#t.deliveries.values()]
+  }
+
+  putDelivery(record: DocumentRecord): void {
+    this.#t.deliveries.set(String(record.header.DeliveryDocument), record)
+  }
+
+  /** Delivery numbers come from their own range (80000000…), as in the standard number ranges. */
+  nextDeliveryId(): string {
+    return String(this.#t.nextDelivery++)
+  }
+
+  billingDocument(id: string): DocumentRecord | undefined {
+    return this.#t.billingDocuments.get(id)
+  }
+
+  billingDocuments(): DocumentRecord[] {
+    return [...this.#t.billingDocuments.values()]
+  }
+
+  putBillingDocument(record: DocumentRecord): void {
+    this.#t.billingDocuments.set(String(record.header.BillingDocument), record)
+  }
+
+  nextBillingDocumentId(): string {
+    return String(this.#t.nextBillingDocument++)
+  }
+
+  /** The customer's credit account, or undefined when credit management does not cover it. */
+  credit(customer: string): CreditAccount | undefined {
+    return this.#t.credit.get(customer)
+  }
+
+  putCredit(customer: string, account: CreditAccount): void {
+    this.#t.credit.set(customer, account)
+  }
+
   material(id: string): Material | undefined {
     return this.#t.materials.get(id.toUpperCase())
   }
@@ -174,7 +236,12 @@ export class SapStore {
         salesOrders: new Map(t.salesOrders),
         partners: new Map(t.partners),
         materials: new Map(t.materials),
+        deliveries: new Map(t.deliveries),
+        billingDocuments: new Map(t.billingDocuments),
+        credit: new Map(t.credit),
         nextSalesOrder: t.nextSalesOrder,
+        nextDelivery: t.nextDelivery,
+        nextBillingDocument: t.nextBillingDocument,
         nextPartner: t.nextPartner,
         last: t.last,
       },
@@ -186,7 +253,15 @@ export class SapStore {
     const last = this.#t.last
     const s = snapshot.tables
     // Stamps stay monotonic across a rollback so an ETag is never issued twice.
-    this.#t = { ...s, salesOrders: new Map(s.salesOrders), partners: new Map(s.partners), last }
+    this.#t = {
+      ...s,
+      salesOrders: new Map(s.salesOrders),
+      partners: new Map(s.partners),
+      deliveries: new Map(s.deliveries),
+      billingDocuments: new Map(s.billingDocuments),
+      credit: new Map(s.credit),
+      last,
+    }
   }
 
   reset(): void {
@@ -198,7 +273,12 @@ export class SapStore {
       salesOrders: new Map(),
       partners: new Map(),
       materials: new Map(this.#o.materials.map((m) => [m.material.toUpperCase(), m])),
+      deliveries: new Map(),
+      billingDocuments: new Map(),
+      credit: new Map(),
       nextSalesOrder: this.#o.firstSalesOrder,
+      nextDelivery: 80_000_000,
+      nextBillingDocument: 90_000_000,
       nextPartner: this.#o.firstPartner,
       last: { ms: 0, seq: 0 },
     }

@@ -1,6 +1,7 @@
 /** @module sandbox/sap/sap-write-operations — POST, PUT, PATCH/MERGE and DELETE: If-Match checked first (428 missing, 412 stale), then the business rules. */
 
 import { addRole, createPartner, updatePartner } from './sap-business-partner-rules.ts'
+import { createDelivery } from './sap-delivery-rules.ts'
 import type { Entity } from './sap-entity-access.ts'
 import { sapErrors } from './sap-errors.ts'
 import type { Outcome, SapError } from './sap-errors.ts'
@@ -66,6 +67,13 @@ export function create(deps: OperationDeps, req: ODataRequest, target: Resource)
       const entity = entityOf(deps, set, req.service, record.header, etagOf(record.stamp))
       const expand = record.items.length > 0 ? ['to_Item'] : []
       return done(createdResponse(deps, req, entity, expand), [change])
+    }
+    case 'A_OutbDeliveryHeader': {
+      const result = createDelivery(rules, req.body)
+      if (!result.ok) return failed(deps, req, result.error)
+      const { record, change } = result.value
+      const entity = entityOf(deps, set, req.service, record.header, etagOf(record.stamp))
+      return done(createdResponse(deps, req, entity, ['to_DeliveryDocumentItem']), [change])
     }
     case 'A_BusinessPartner': {
       const result = createPartner(rules, req.body)

@@ -4,6 +4,7 @@ import packageJson from '../../package.json' with { type: 'json' }
 import type { CliIo } from './cli-io.ts'
 import { CliError, writeLine } from './cli-io.ts'
 import { approvalsCommand } from './commands/approvals-command.ts'
+import { breaksCommand } from './commands/breaks-command.ts'
 import { dlqCommand } from './commands/dlq-command.ts'
 import { migrateCommand } from './commands/migrate-command.ts'
 import { replayCommand } from './commands/replay-command.ts'
@@ -25,6 +26,7 @@ export function buildCli(io: CliIo): Command {
     runsCommand(io),
     dlqCommand(io),
     approvalsCommand(io),
+    breaksCommand(io),
     replayCommand(io),
   ]) {
     program.addCommand(command)

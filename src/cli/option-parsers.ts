@@ -1,7 +1,7 @@
 /** @module cli/option-parsers — option values checked at parse time, with messages that say why. */
 import { InvalidArgumentError } from 'commander'
-import { APPROVAL_STATES, RUN_STATES } from '../store/store-contract.ts'
-import type { ApprovalState, RunState } from '../store/store-contract.ts'
+import { APPROVAL_STATES, BREAK_STATES, RUN_STATES } from '../store/store-contract.ts'
+import type { ApprovalState, BreakState, RunState } from '../store/store-contract.ts'
 
 export const LOG_LEVEL_NAMES = [
   'fatal',
@@ -49,6 +49,14 @@ export function parseApprovalState(value: string): ApprovalState {
   const state = APPROVAL_STATES.find((s) => s === value)
   if (state === undefined) {
     throw new InvalidArgumentError(`must be one of ${APPROVAL_STATES.join(', ')}.`)
+  }
+  return state
+}
+
+export function parseBreakState(value: string): BreakState {
+  const state = BREAK_STATES.find((s) => s === value)
+  if (state === undefined) {
+    throw new InvalidArgumentError(`must be one of ${BREAK_STATES.join(', ')}.`)
   }
   return state
 }

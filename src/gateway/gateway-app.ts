@@ -8,6 +8,7 @@ import type { GatewayDeps } from './gateway-deps.ts'
 import { installErrorHandlers, MAX_PARAM_LENGTH, sendFrameworkError } from './gateway-errors.ts'
 import { registerCrossReferenceRoutes } from './routes/cross-reference-routes.ts'
 import { registerApprovalRoutes } from './routes/approval-routes.ts'
+import { registerReconciliationRoutes } from './routes/reconciliation-routes.ts'
 import { registerDlqRoutes } from './routes/dlq-routes.ts'
 import { registerHealthRoutes } from './routes/health-routes.ts'
 import { registerMetricsRoutes } from './routes/metrics-routes.ts'
@@ -107,6 +108,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}): F
   registerRunRoutes(app, deps)
   registerDlqRoutes(app, deps)
   registerApprovalRoutes(app, deps)
+  registerReconciliationRoutes(app, deps)
   registerReplayRoutes(app, deps)
   registerCrossReferenceRoutes(app, deps)
   registerStatsRoutes(app, deps)

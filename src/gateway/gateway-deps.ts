@@ -6,11 +6,13 @@
 import type { Registry } from 'prom-client'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock/clock.ts'
+import type { AgedBreak, BreakMoveOutcome } from '../reconciliation/break-operations.ts'
 import type {
   ApprovalDecideResult,
   ApprovalState,
   ApprovalTask,
   AuditActor,
+  BreakState,
   DeadLetterRecord,
   ReplayForceMode,
   RunReplayWindowResult,
@@ -160,6 +162,24 @@ export interface GatewayDeps {
       by: string
       audit: AuditActor
     }): Promise<ApprovalDecideResult>
+  }
+  reconciliation: {
+    /** Newest first, each with its age (open → now, or open → closed). */
+    listBreaks(params: {
+      state?: BreakState
+      runId?: string
+      limit: number
+      beforeId?: string
+    }): Promise<AgedBreak[]>
+    /** Gives an open or healing break to a person; audited. */
+    assign(params: {
+      breakId: string
+      assignee: string
+      note?: string
+      audit: AuditActor
+    }): Promise<BreakMoveOutcome>
+    /** Closes an assigned break with a note of what was done; audited. */
+    close(params: { breakId: string; note: string; audit: AuditActor }): Promise<BreakMoveOutcome>
   }
   crossReferences: {
     find(params: {

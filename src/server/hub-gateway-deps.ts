@@ -6,6 +6,7 @@ import { createThreePlWebhookReceiver } from '../connectors/threepl/threepl-webh
 import { MAX_REPLAY_RUNS, type HubEngine } from '../engine/hub-engine.ts'
 import type { GatewayDeps, WebhookReceiver } from '../gateway/gateway-deps.ts'
 import type { EngineMetrics } from '../observability/engine-metrics.ts'
+import { assignBreak, closeBreak, withAge } from '../reconciliation/break-operations.ts'
 import type { Sandbox } from '../sandbox/sandbox-host.ts'
 import type { Store } from '../store/store-contract.ts'
 import type { HubConfig } from './hub-config.ts'
@@ -73,6 +74,15 @@ export function buildGatewayDeps(parts: {
     approvals: {
       list: (params) => store.approvalList({ tenantId, ...params }),
       decide: (params) => engine.decideApproval(params),
+    },
+    reconciliation: {
+      listBreaks: async (params) => {
+        const now = clock.now()
+        const breaks = await store.reconciliationBreakList({ tenantId, ...params })
+        return breaks.map((b) => withAge(b, now))
+      },
+      assign: (params) => assignBreak(store, { tenantId, now: clock.now(), ...params }),
+      close: (params) => closeBreak(store, { tenantId, now: clock.now(), ...params }),
     },
     crossReferences: {
       find: (params) => store.crossReferenceFind({ tenantId, ...params }),

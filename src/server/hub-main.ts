@@ -13,6 +13,8 @@ import { HubEngine, type EngineOptions } from '../engine/hub-engine.ts'
 import { createEngineLogObserver } from '../observability/engine-log-observer.ts'
 import { buildGateway } from '../gateway/gateway-app.ts'
 import { registerBusinessSlis } from '../observability/business-sli-metrics.ts'
+import { registerReconciliationMetrics } from '../observability/reconciliation-metrics.ts'
+import { reconciliationSlis } from '../reconciliation/closure-sli.ts'
 import { createEngineMetrics } from '../observability/engine-metrics.ts'
 import { createLogger } from '../observability/logger-factory.ts'
 import { formatSummaryLine } from '../observability/summary-line.ts'
@@ -130,6 +132,14 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
     registerBusinessSlis(
       metrics.registry,
       () => store.sliSnapshot({ tenantId, now: clock.now(), windowMs: SLI_WINDOW_MS, ...sli }),
+      { windowMs: SLI_WINDOW_MS },
+    )
+    registerReconciliationMetrics(
+      metrics.registry,
+      () => {
+        const now = clock.now()
+        return reconciliationSlis(store, { tenantId, since: now - SLI_WINDOW_MS, now })
+      },
       { windowMs: SLI_WINDOW_MS },
     )
     const engine = new HubEngine({

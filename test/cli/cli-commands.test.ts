@@ -330,3 +330,91 @@ describe('syncline approvals', () => {
     expect(late.stderr).toContain('approval task 8 is approved already (by maria) (HTTP 409)')
   })
 })
+
+describe('syncline breaks', () => {
+  const found = (id: string, overrides: Record<string, unknown> = {}) => ({
+    id,
+    runId: '3',
+    domain: 'inventory',
+    target: 'netsuite',
+    entityKey: 'SKU-1@WH-EAST',
+    breakClass: 'field_mismatch',
+    cause: 'mismatch:onHand',
+    sourceValue: { onHand: 5100 },
+    targetValue: { onHand: 100 },
+    diff: 5000,
+    state: 'open',
+    assignee: null,
+    healRef: null,
+    note: null,
+    openedAt: Date.parse('2026-01-01T09:00:00Z'),
+    updatedAt: Date.parse('2026-01-01T09:00:00Z'),
+    closedAt: null,
+    ageMs: 2 * 3_600_000 + 5 * 60_000,
+    ...overrides,
+  })
+
+  it('lists breaks as a table with their age, passing the filters on', async () => {
+    const { url, requests } = await cannedHub({
+      'GET /api/v1/reconciliation/breaks': () => ({ body: { breaks: [found('9')] } }),
+    })
+    const result = await syncline(['breaks', 'list', '--hub', url, '--state', 'open', '--run', '3'])
+    expect(result.stderr).toBe('')
+    const [header, first] = result.stdout.split('\n')
+    expect(header).toMatch(
+      /^ID\s+DOMAIN\s+TARGET\s+KEY\s+CLASS\s+SOURCE\s+TARGET VALUE\s+STATE\s+ASSIGNEE\s+AGE$/,
+    )
+    expect(first).toMatch(
+      /^9\s+inventory\s+netsuite\s+SKU-1@WH-EAST\s+field_mismatch\s+\{"onHand":5100\}\s+\{"onHand":100\}\s+open\s+-\s+2h 05m$/,
+    )
+    expect(requests[0]?.query).toEqual({ state: 'open', runId: '3' })
+  })
+
+  it('assigns with an assignee and closes only with a note', async () => {
+    const { url, requests } = await cannedHub({
+      'POST /api/v1/reconciliation/breaks/9/assign': () => ({
+        body: { break: found('9', { state: 'assigned', assignee: 'inventory-controller' }) },
+      }),
+      'POST /api/v1/reconciliation/breaks/8/close': () => ({
+        status: 409,
+        body: {
+          error: 'conflict',
+          message: 'reconciliation break 8 is open; only an assigned break can be closed',
+        },
+      }),
+    })
+    const assigned = await syncline([
+      'breaks',
+      'assign',
+      '9',
+      '--assignee',
+      'inventory-controller',
+      '--hub',
+      url,
+    ])
+    expect(assigned.stdout).toBe('break 9 (SKU-1@WH-EAST) assigned to inventory-controller\n')
+    expect(requests[0]?.body).toEqual({ assignee: 'inventory-controller' })
+
+    const noNote = await syncline(['breaks', 'close', '8', '--hub', url])
+    expect(noNote.code).not.toBe(0)
+    expect(noNote.stderr).toContain('say what was done: --note')
+    expect(requests).toHaveLength(1)
+
+    const early = await syncline(['breaks', 'close', '8', '--note', 'fixed', '--hub', url])
+    expect(early.code).not.toBe(0)
+    expect(early.stderr).toContain('only an assigned break can be closed (HTTP 409)')
+  })
+
+  it('refuses an unknown state before asking the hub', async () => {
+    const result = await syncline([
+      'breaks',
+      'list',
+      '--state',
+      'fixed',
+      '--hub',
+      'http://127.0.0.1:1',
+    ])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('must be one of open, healing, healed, assigned, closed')
+  })
+})

@@ -179,5 +179,8 @@ describe('order to cash on a configured hub', () => {
     const scrape = await (await fetch(`${hub.url}/metrics`)).text()
     expect(scrape).toContain(`syncline_sli_invoices{basis="ledger"} ${NORMAL}\n`)
     expect(scrape).toContain('syncline_sli_invoice_sync_accuracy{basis="ledger"} 1\n')
+    // Reconciliation's SLIs are on the same scrape (no breaks opened here: closure 1, none open).
+    expect(scrape).toContain('syncline_reconciliation_closure_ratio 1\n')
+    expect(scrape).toContain('syncline_reconciliation_breaks{state="unresolved"} 0\n')
   })
 })

@@ -196,6 +196,12 @@ export function createFixture(options: { bodyLimitBytes?: number } = {}): Fixtur
       list: () => Promise.resolve([]),
       decide: () => Promise.resolve({ outcome: 'not_found' as const }),
     },
+    // Reconciliation routes are tested on the real store (test/gateway/reconciliation-api.test.ts).
+    reconciliation: {
+      listBreaks: () => Promise.resolve([]),
+      assign: () => Promise.resolve({ outcome: 'not_found' as const }),
+      close: () => Promise.resolve({ outcome: 'not_found' as const }),
+    },
     replays: {
       maxRuns: 5,
       // The store's rules in miniature: unknown ids refuse the whole request, a window selects by

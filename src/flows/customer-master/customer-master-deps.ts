@@ -1,4 +1,5 @@
 /** @module flows/customer-master/customer-master-deps — what both directions of the customer master share: policy, store, the ERP port, the Salesforce org; and the watermark and Account reads they make. */
+import { systemClock, type Clock } from '../../clock/clock.ts'
 import type { SalesforceClient } from '../../connectors/salesforce/salesforce-client.ts'
 import type { RunContext } from '../../engine/flow-definition.ts'
 import type { ConsistencyPolicies } from '../../policies/consistency-policy-schema.ts'
@@ -18,6 +19,8 @@ export interface CustomerMasterDeps {
   policies: ConsistencyPolicies
   /** For watermarks and audit entries, which are not steps' results. */
   store: Store
+  /** Stamps watermarks and audit entries; the hub passes its database clock. Default: the system's. */
+  clock?: Clock
   erp: ErpCustomerPort
   salesforce: {
     client: SalesforceClient
@@ -27,6 +30,11 @@ export interface CustomerMasterDeps {
     clientName: string
     fields: SalesforceFieldMap
   }
+}
+
+/** The time the deps stamp records with. */
+export function depsNow(deps: CustomerMasterDeps): number {
+  return (deps.clock ?? systemClock).now()
 }
 
 export async function loadWatermark(
@@ -60,7 +68,7 @@ export async function recordWatermark(
     contentHash: watermarkOf(merged).contentHash,
     fieldHashes: merged,
     sourceVersion: Math.max(sourceVersion ?? 0, previous?.sourceVersion ?? 0) || null,
-    now: Date.now(),
+    now: depsNow(deps),
   })
 }
 

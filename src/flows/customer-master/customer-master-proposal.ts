@@ -3,7 +3,7 @@ import type { RunContext } from '../../engine/flow-definition.ts'
 import type { SystemRole } from '../../policies/consistency-policy-schema.ts'
 import type { OwnershipDecision } from '../../policies/field-ownership.ts'
 import type { CustomerMasterValues } from './customer-master-fields.ts'
-import type { CustomerMasterDeps } from './customer-master-deps.ts'
+import { depsNow, type CustomerMasterDeps } from './customer-master-deps.ts'
 
 export type ProposalOutcome = 'approved' | 'rejected' | 'expired' | 'refused'
 
@@ -38,7 +38,7 @@ export async function decideProposal(
     await ctx.step(`${proposal.name}/audit`, async () => {
       await deps.store.auditAppend({
         tenantId: ctx.tenantId,
-        at: Date.now(),
+        at: depsNow(deps),
         actor: `flow:${ctx.flowName}`,
         interactionId: ctx.runId,
         action: 'ownership.rejected',

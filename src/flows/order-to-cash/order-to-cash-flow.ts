@@ -19,6 +19,7 @@ import type { ShopifyPaymentResult } from '../../connectors/shopify/shopify-orde
 import { defineFlow, type FlowDefinition, type RunContext } from '../../engine/flow-definition.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
 import { mapShopifyOrder } from '../order-to-erp/shopify-order-map-step.ts'
+import { ensureCustomerDelivery } from '../order-to-erp/ensure-customer-delivery.ts'
 import type { ErpOrderToCashPort, ErpPlacement } from './erp-order-to-cash-port.ts'
 import { cancelEverywhere, type CancelledOutput } from './order-to-cash-compensation.ts'
 import type { OrderException } from './order-to-cash-compensation.ts'
@@ -66,24 +67,7 @@ export function createOrderToCashFlow(deps: OrderToCashDeps): FlowDefinition {
     trigger: { sourceSystem: 'shopify', topics: ['orders/create'] },
     async run(ctx, message): Promise<CompletedOutput | CancelledOutput> {
       const order = await mapShopifyOrder(ctx, message)
-      const customerKey = erp.customerKey(order.customer)
-      const customer = await ctx.deliver('ensure-customer', {
-        target: erp.target,
-        operation: erp.operations.ensureCustomer,
-        businessKey: customerKey,
-        lookup: ({ signal }) => erp.findCustomer(customerKey, signal),
-        perform: (call) => erp.ensureCustomer(order.customer, call),
-        crossReferences: (result) => [
-          {
-            entityType: 'customer',
-            businessKey: `${order.customer.source.system}:customer:${order.customer.source.id}`,
-            sourceSystem: order.customer.source.system,
-            sourceId: order.customer.source.id,
-            targetSystem: erp.system,
-            targetId: result.id,
-          },
-        ],
-      })
+      const customer = await ctx.deliver('ensure-customer', ensureCustomerDelivery(erp, order))
 
       const placed = await ctx.deliver<ErpPlacement>('place-sales-order', {
         target: erp.target,

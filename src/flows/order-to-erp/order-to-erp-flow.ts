@@ -8,6 +8,7 @@ import { defineFlow, type FlowDefinition } from '../../engine/flow-definition.ts
 import type { JsonValue } from '../../store/store-contract.ts'
 import type { ErpOrderPort } from './erp-order-port.ts'
 import { mapShopifyOrder } from './shopify-order-map-step.ts'
+import { ensureCustomerDelivery } from './ensure-customer-delivery.ts'
 import { sourceVersionOrdinal } from './source-version.ts'
 
 export const SHOPIFY_ORDER_TO_ERP = 'shopify-order-to-erp'
@@ -30,24 +31,7 @@ export function createOrderToErpFlow({ name, erp }: OrderToErpOptions): FlowDefi
     trigger: { sourceSystem: 'shopify', topics: ['orders/create', 'orders/updated'] },
     async run(ctx, message): Promise<OrderToErpOutput> {
       const order = await mapShopifyOrder(ctx, message)
-      const customerKey = erp.customerKey(order.customer)
-      const customer = await ctx.deliver('ensure-customer', {
-        target: erp.target,
-        operation: erp.operations.ensureCustomer,
-        businessKey: customerKey,
-        lookup: ({ signal }) => erp.findCustomer(customerKey, signal),
-        perform: (call) => erp.ensureCustomer(order.customer, call),
-        crossReferences: (result) => [
-          {
-            entityType: 'customer',
-            businessKey: `${order.customer.source.system}:customer:${order.customer.source.id}`,
-            sourceSystem: order.customer.source.system,
-            sourceId: order.customer.source.id,
-            targetSystem: erp.system,
-            targetId: result.id,
-          },
-        ],
-      })
+      const customer = await ctx.deliver('ensure-customer', ensureCustomerDelivery(erp, order))
 
       const version = sourceVersionOrdinal(order.source.version)
       const salesOrder = await ctx.deliver('create-sales-order', {

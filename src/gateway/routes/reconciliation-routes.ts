@@ -1,0 +1,86 @@
+/** @module gateway/routes/reconciliation-routes — reconciliation breaks for operators: list, assign, close. */
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import type { BreakMoveOutcome } from '../../reconciliation/break-operations.ts'
+import { BREAK_STATES } from '../../store/store-contract.ts'
+import type { GatewayDeps } from '../gateway-deps.ts'
+import { GatewayHttpError } from '../gateway-errors.ts'
+import { auditActor, idString, limitParam, parseRequestPart } from '../request-validation.ts'
+
+const listQuery = z.strictObject({
+  limit: limitParam,
+  before: idString.optional(),
+  runId: idString.optional(),
+  state: z.enum(BREAK_STATES, { error: `must be one of ${BREAK_STATES.join(', ')}` }).optional(),
+})
+
+const breakPath = z.strictObject({ id: idString })
+
+const text = (field: string) =>
+  z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(2_000, { error: `${field} must be at most 2,000 characters` })
+
+const assignBody = z.strictObject(
+  { assignee: text('assignee'), note: text('note').optional() },
+  { error: 'must be a JSON object: { "assignee": "who owns the break" }' },
+)
+const closeBody = z.strictObject(
+  { note: text('note') },
+  { error: 'must be a JSON object: { "note": "what was done to the systems" }' },
+)
+
+/** Which states a move may start from, for the 409's fix. */
+const ALLOWED_FROM = { assign: 'open or healing', close: 'assigned' } as const
+
+function answer(id: string, verb: 'assign' | 'close', result: BreakMoveOutcome) {
+  if (result.outcome === 'not_found') {
+    throw new GatewayHttpError(404, 'not_found', `no reconciliation break ${id}`)
+  }
+  if (result.outcome === 'not_allowed') {
+    throw new GatewayHttpError(
+      409,
+      'conflict',
+      `reconciliation break ${id} is ${result.break.state}; only an ${ALLOWED_FROM[verb]} break can be ${verb === 'assign' ? 'assigned' : 'closed'}`,
+    )
+  }
+  return { break: result.break }
+}
+
+export function registerReconciliationRoutes(app: FastifyInstance, deps: GatewayDeps): void {
+  app.get('/api/v1/reconciliation/breaks', async (request) => {
+    const query = parseRequestPart(listQuery, request.query, 'query parameter')
+    const breaks = await deps.reconciliation.listBreaks({
+      limit: query.limit,
+      ...(query.before === undefined ? {} : { beforeId: query.before }),
+      ...(query.runId === undefined ? {} : { runId: query.runId }),
+      ...(query.state === undefined ? {} : { state: query.state }),
+    })
+    return { breaks }
+  })
+
+  app.post('/api/v1/reconciliation/breaks/:id/assign', async (request) => {
+    const { id } = parseRequestPart(breakPath, request.params, 'path parameter')
+    const body = parseRequestPart(assignBody, request.body, 'body field')
+    const result = await deps.reconciliation.assign({
+      breakId: id,
+      assignee: body.assignee,
+      ...(body.note === undefined ? {} : { note: body.note }),
+      audit: auditActor(request),
+    })
+    return answer(id, 'assign', result)
+  })
+
+  app.post('/api/v1/reconciliation/breaks/:id/close', async (request) => {
+    const { id } = parseRequestPart(breakPath, request.params, 'path parameter')
+    const body = parseRequestPart(closeBody, request.body, 'body field')
+    const result = await deps.reconciliation.close({
+      breakId: id,
+      note: body.note,
+      audit: auditActor(request),
+    })
+    return answer(id, 'close', result)
+  })
+}

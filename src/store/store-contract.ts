@@ -27,7 +27,6 @@ import type {
   RunListParams,
   StepStartParams,
   StepStartResult,
-  LeaseParams,
   StepCompleteParams,
   EntityVersionKey,
   StepFailParams,
@@ -43,40 +42,16 @@ import type {
   EventSignalParams,
   EventSignalResult,
 } from './run-wait-params.ts'
-import type {
-  ApprovalTask,
-  ApprovalOpenParams,
-  ApprovalEscalateParams,
-  ApprovalListParams,
-  ApprovalDecideParams,
-  ApprovalDecideResult,
-} from './approval-task-params.ts'
 
 export * from './store-params.ts'
 export * from './run-wait-params.ts'
 export * from './approval-task-params.ts'
 export * from './sli-params.ts'
-import type { SliSnapshot, SliSnapshotParams } from './sli-params.ts'
 export * from './sync-watermark-params.ts'
 export * from './audit-append-params.ts'
 export * from './reconciliation-params.ts'
-import type {
-  ReconciliationBreak,
-  ReconciliationBreakAddParams,
-  ReconciliationBreakListParams,
-  ReconciliationBreakMoveParams,
-  ReconciliationRun,
-  ReconciliationRunFinishParams,
-  ReconciliationRunStartParams,
-  ReconciliationSummary,
-  ReconciliationSummaryParams,
-} from './reconciliation-params.ts'
-import type { AuditAppendParams } from './audit-append-params.ts'
-import type {
-  SyncWatermark,
-  SyncWatermarkKey,
-  SyncWatermarkPutParams,
-} from './sync-watermark-params.ts'
+export type { ProcessStore } from './process-store.ts'
+import type { ProcessStore } from './process-store.ts'
 import type { ErrorRecord } from '../errors/hub-error.ts'
 
 export type JsonValue =
@@ -236,7 +211,7 @@ export interface CrossReferenceRecord extends CrossReference {
   updatedAt: number
 }
 
-export interface Store {
+export interface Store extends ProcessStore {
   readonly driver: 'postgres' | 'embedded'
 
   /** Applies pending numbered migrations under an advisory lock. Safe to call from two processes. */
@@ -289,36 +264,6 @@ export interface Store {
    */
   eventSignal(params: EventSignalParams): Promise<EventSignalResult>
 
-  /** Opens the run's approval task for `step`, or returns the one it opened before. */
-  approvalOpen(params: ApprovalOpenParams): Promise<{ held: boolean; task: ApprovalTask | null }>
-  /**
-   * Hands an open task to `assignee` with a new deadline as escalation number `escalation`; false
-   * if not held, not open, or escalated that far already.
-   */
-  approvalEscalate(params: ApprovalEscalateParams): Promise<boolean>
-  /** Ends an open task undecided; false if not held or no longer open (decided meanwhile). */
-  approvalExpire(params: LeaseParams & { taskId: string }): Promise<boolean>
-  approvalList(params: ApprovalListParams): Promise<ApprovalTask[]>
-  /** Decides an open task, signals its run (`approval:<id>`) and audits it, in one transaction. */
-  approvalDecide(params: ApprovalDecideParams): Promise<ApprovalDecideResult>
-
-  /** Opens a reconciliation run (state `running`) of `source` against `target`. */
-  reconciliationRunStart(params: ReconciliationRunStartParams): Promise<ReconciliationRun>
-  /** Ends a running run with its stats; null if there is no such running run. */
-  reconciliationRunFinish(params: ReconciliationRunFinishParams): Promise<ReconciliationRun | null>
-  /** Records a run's breaks, state `open`, one per (run, key): a repeat returns the ones recorded. */
-  reconciliationBreakAdd(params: ReconciliationBreakAddParams): Promise<ReconciliationBreak[]>
-  /**
-   * Moves a break from `from` to `to` if it is still in `from` and BREAK_TRANSITIONS allows it;
-   * null otherwise (nothing changes). Reaching `healed` or `closed` sets `closedAt`.
-   */
-  reconciliationBreakMove(
-    params: ReconciliationBreakMoveParams,
-  ): Promise<ReconciliationBreak | null>
-  /** Newest first. */
-  reconciliationBreakList(params: ReconciliationBreakListParams): Promise<ReconciliationBreak[]>
-  /** Counts of breaks opened since `since`: closed, unresolved, oldest age, and by cause. */
-  reconciliationSummary(params: ReconciliationSummaryParams): Promise<ReconciliationSummary>
   stepComplete(params: StepCompleteParams): Promise<boolean>
   stepFail(params: StepFailParams): Promise<boolean>
 
@@ -332,18 +277,6 @@ export interface Store {
   /** The newest source version applied to the key at the target, or null when none was. */
   entityVersionGet(params: EntityVersionKey & { tenantId: string }): Promise<number | null>
 
-  /** What the hub last wrote to `system` for the entity (echo suppression), or null. */
-  syncWatermarkGet(params: SyncWatermarkKey): Promise<SyncWatermark | null>
-  /** Replaces the entity's watermark in `system` with the hub's latest write. */
-  syncWatermarkPut(params: SyncWatermarkPutParams): Promise<void>
-  /**
-   * Appends one audit entry outside any other action, e.g. a flow's record that it refused a
-   * change from a system that does not own the fields. Returns the entry's id.
-   */
-  auditAppend(params: AuditAppendParams): Promise<string>
-
-  /** Business SLIs over the ledger for a trailing window (see sli-params.ts). */
-  sliSnapshot(params: SliSnapshotParams): Promise<SliSnapshot>
   statsGet(params: { tenantId: string; now: number }): Promise<StoreStats>
 
   /**

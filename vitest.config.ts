@@ -24,7 +24,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           // The end-to-end files each run a hub, simulators and thousands of orders: one at a
-          // time, so each measures the hub rather than its neighbour's load.
+          // time, so each measures the hub rather than its neighbour's load. `npm test` runs this
+          // project after the other, not beside it: the crash-restart tests time recovery.
           fileParallelism: false,
         },
       },

@@ -1,17 +1,11 @@
 /** @module connectors/sap/sap-delivery-operations — outbound deliveries for a sales order (API_OUTBOUND_DELIVERY_SRV): found by the hub's reference, created with reference to the order's items, goods issue posted. */
 import { HubError } from '../../errors/hub-error.ts'
 import type { SapCall, SapClient } from './sap-client.ts'
-import { expandedOf, textOf } from './sap-odata-json.ts'
+import { textOf } from './sap-odata-json.ts'
 import type { ODataEntity } from './sap-odata-json.ts'
-import {
-  alphaOut,
-  entityPath,
-  eq,
-  odataString,
-  OUTBOUND_DELIVERY_SERVICE,
-  SALES_ORDER_SERVICE,
-} from './sap-odata-path.ts'
+import { alphaOut, eq, odataString, OUTBOUND_DELIVERY_SERVICE } from './sap-odata-path.ts'
 import { queryEntities } from './sap-odata-query.ts'
+import { readSalesOrderItems } from './sap-sales-order-credit.ts'
 
 /** `OverallGoodsMovementStatus` once goods issue is posted. */
 export const GOODS_ISSUED = 'C'
@@ -72,23 +66,8 @@ export async function createDeliveryForSalesOrder(
   reference: string,
   signal?: AbortSignal,
 ): Promise<SapDeliveryRef> {
-  const read = await client.read(
-    SALES_ORDER_SERVICE,
-    entityPath('A_SalesOrder', salesOrder),
-    {
-      $expand: 'to_Item',
-      $select: 'SalesOrder,to_Item/SalesOrderItem,to_Item/SalesDocumentRjcnReason',
-    },
-    signal,
-  )
-  if (read === null) {
-    throw HubError.validation(`SAP has no sales order ${salesOrder} to deliver`, {
-      code: 'NOT_FOUND',
-    })
-  }
-  const items = expandedOf(read.entity, 'to_Item').filter(
-    (i) => textOf(i, 'SalesDocumentRjcnReason') === undefined,
-  )
+  const { items: all } = await readSalesOrderItems(client, salesOrder, 'deliver', signal)
+  const items = all.filter((i) => textOf(i, 'SalesDocumentRjcnReason') === undefined)
   const body = {
     DeliveryDocumentBySupplier: reference,
     to_DeliveryDocumentItem: {

@@ -81,16 +81,16 @@ export async function placeSalesOrderOnce(
 }
 
 /**
- * SAP has no cancel for a sales order: each item gets a reason for rejection (PATCH under the
- * order's ETag, which moves with every item saved). Items already rejected are left alone, so a
- * repeat after an unknown outcome finishes the job instead of failing.
+ * The order with its items' numbers and reasons for rejection, and its ETag: what rejecting the
+ * items and delivering them both start from. An order SAP does not have is a validation error
+ * naming what the hub meant to do with it (`purpose`).
  */
-export async function rejectSalesOrderItems(
+export async function readSalesOrderItems(
   client: SapClient,
   salesOrder: string,
-  reason: string,
+  purpose: string,
   signal?: AbortSignal,
-): Promise<{ rejected: number }> {
+): Promise<{ etag: string | null; items: ODataEntity[] }> {
   const read = await client.read(
     SALES_ORDER_SERVICE,
     entityPath('A_SalesOrder', salesOrder),
@@ -101,11 +101,26 @@ export async function rejectSalesOrderItems(
     signal,
   )
   if (read === null) {
-    throw HubError.validation(`SAP has no sales order ${salesOrder} to reject`, {
+    throw HubError.validation(`SAP has no sales order ${salesOrder} to ${purpose}`, {
       code: 'NOT_FOUND',
     })
   }
-  const items = expandedOf(read.entity, 'to_Item')
+  return { etag: read.etag ?? null, items: expandedOf(read.entity, 'to_Item') }
+}
+
+/**
+ * SAP has no cancel for a sales order: each item gets a reason for rejection (PATCH under the
+ * order's ETag, which moves with every item saved). Items already rejected are left alone, so a
+ * repeat after an unknown outcome finishes the job instead of failing.
+ */
+export async function rejectSalesOrderItems(
+  client: SapClient,
+  salesOrder: string,
+  reason: string,
+  signal?: AbortSignal,
+): Promise<{ rejected: number }> {
+  const read = await readSalesOrderItems(client, salesOrder, 'reject', signal)
+  const items = read.items
   let etag = read.etag ?? '*'
   let rejected = 0
   for (const item of items) {

@@ -6,16 +6,12 @@ import { mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox-host.ts'
 import type { BenchContext } from './bench-contract.ts'
+import { BENCH_NETSUITE_CONCURRENCY } from './bench-limits.ts'
 import { startBenchHub, type BenchHub } from './hub-process.ts'
 import { shopifyOrderPayloads, type OrderPayloads, type PayloadSize } from './order-payloads.ts'
 import { webhookSender, type WebhookSender } from './webhook-sender.ts'
 
-/**
- * The NetSuite account's concurrency limit in the benchmarks. A developer account allows 5; a
- * production account with SuiteCloud Plus licences allows tens. Every system benchmarked against
- * the simulator gets the same limit.
- */
-export const BENCH_NETSUITE_CONCURRENCY = 40
+export { BENCH_NETSUITE_CONCURRENCY } from './bench-limits.ts'
 
 export interface BenchEstate {
   /** Starts one more hub process on the same store and simulators (e.g. a worker for W3). */

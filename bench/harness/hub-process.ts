@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { BENCH_NETSUITE_CONCURRENCY } from './bench-limits.ts'
 import {
   netsuiteConnectionFields,
   shopifyConnectionFields,
@@ -134,6 +135,11 @@ function benchHubConfig(options: BenchHubOptions): Record<string, unknown> {
         netsuiteConnection: 'bench',
       },
     ],
+    // The order domain's default ERP budget (8 calls in flight) is a share for a shared account;
+    // here orders are the account's only traffic, so they get all of it, as the peers do.
+    policies: {
+      orderLifecycle: { budgets: { erp: { concurrency: BENCH_NETSUITE_CONCURRENCY } } },
+    },
     engine: { ...options.engine },
     summaryIntervalMs: 0,
   }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import type { CliIo } from './cli-io.ts'
 import { CliError, writeLine } from './cli-io.ts'
+import { alertsCommand } from './commands/alerts-command.ts'
 import { approvalsCommand } from './commands/approvals-command.ts'
 import { breaksCommand } from './commands/breaks-command.ts'
 import { dlqCommand } from './commands/dlq-command.ts'
@@ -27,6 +28,7 @@ export function buildCli(io: CliIo): Command {
     dlqCommand(io),
     approvalsCommand(io),
     breaksCommand(io),
+    alertsCommand(io),
     replayCommand(io),
   ]) {
     program.addCommand(command)

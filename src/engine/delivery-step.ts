@@ -118,12 +118,14 @@ export async function performDelivery<T extends JsonValue>(
           version: spec.entityVersion,
           // A forced replay (a new scope) re-applies the version already there on purpose; an
           // older version is stale all the same.
-          reapplyEqual: run.replayScope !== null,
+          reapplyEqual: run.replayScope !== null || spec.reapplyEqualVersion === true,
         }
 
   let sent = false
   try {
-    const outcome = await deps.gates.runForKey(spec.target, spec.businessKey, signal, async () => {
+    // The run's flow: its budget at the target, if it has one, is passed before the target's slots.
+    const slot = { target: spec.target, businessKey: spec.businessKey, flowName: run.flowName }
+    const outcome = await deps.gates.runForKey(slot, signal, async () => {
       // Checked while holding the slot, right before sending, so a Retry-After that another
       // run received while this one waited for a slot is still honoured.
       deps.gates.checkKey(spec.target, spec.businessKey)

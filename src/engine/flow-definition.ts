@@ -39,6 +39,12 @@ export interface DeliverySpec<T extends JsonValue> {
    * Lets duplicate and out-of-order events collapse instead of applying stale state.
    */
   entityVersion?: number
+  /**
+   * With `entityVersion`: the version already recorded is applied again instead of skipped (an
+   * older one is still stale). For a repair that rewrites the current version on purpose, e.g. a
+   * reconciliation heal of a record changed or deleted out of band; a forced replay does the same.
+   */
+  reapplyEqualVersion?: boolean
   /** Makes the change. Must be safe to repeat with the same idempotency key. */
   perform(call: DeliveryCall): Promise<T>
   /**
@@ -132,6 +138,12 @@ export interface CompensationTaskPolicy {
 
 export interface FlowDefinition {
   name: string
+  /**
+   * The business domain the flow serves (e.g. `orderLifecycle`), set by its factory. The engine
+   * does not read it: the composition root uses it to apply that domain's policy (alerts) to the
+   * flow's runs. A flow without one is under no domain's policy.
+   */
+  domain?: string
   trigger: FlowTrigger
   run(ctx: RunContext, message: InboxMessage): Promise<JsonValue>
   /**

@@ -1,6 +1,7 @@
 /** @module engine/target-gate — the per-target governor and circuit breaker every call passes. */
 import type { Clock } from '../clock/clock.ts'
 import { HubError } from '../errors/hub-error.ts'
+import { BudgetGates } from './budget-gates.ts'
 import type { EngineObserver } from './engine-observer.ts'
 import {
   CircuitBreaker,
@@ -53,11 +54,14 @@ export class TargetGates {
   readonly #keyQueues = new Map<string, Promise<void>>()
   /** `target|businessKey` → epoch ms before which nobody may call about that key again. */
   readonly #holds = new Map<string, number>()
+  /** Flows' shares of a target, passed before the target's own slots (budget-gates.ts). */
+  readonly budgets: BudgetGates
 
   constructor(clock: Clock, observer: EngineObserver, defaults: TargetLimits = { concurrency: 8 }) {
     this.#clock = clock
     this.#observer = observer
     this.#defaults = defaults
+    this.budgets = new BudgetGates(clock)
   }
 
   /** Sets a target's limits, e.g. from NetSuite's governanceLimits read at start. */
@@ -134,11 +138,11 @@ export class TargetGates {
    * Retry-After one of them receives is recorded before the other may send.
    */
   async runForKey<T>(
-    target: string,
-    businessKey: string,
+    slot: { target: string; businessKey: string; flowName?: string },
     signal: AbortSignal,
     call: () => Promise<T>,
   ): Promise<T> {
+    const { target, businessKey, flowName } = slot
     const key = `${target}|${businessKey}`
     const previous = this.#keyQueues.get(key) ?? Promise.resolve()
     let done!: () => void
@@ -147,7 +151,7 @@ export class TargetGates {
     this.#keyQueues.set(key, tail)
     try {
       await waitOrAbort(previous, signal)
-      return await this.run(target, signal, call)
+      return await this.run(target, signal, call, flowName)
     } finally {
       done()
       if (this.#keyQueues.get(key) === tail) this.#keyQueues.delete(key)
@@ -160,17 +164,25 @@ export class TargetGates {
    * order and a backlog leaves at the configured pace. The breaker is asked right before the call,
    * after those waits: a call queued while the circuit was closed must not go out after it opened.
    * Failures that say nothing about the target's health (validation, conflict, auth) do not trip
-   * the breaker.
+   * the breaker. `flowName`'s budget at the target, if it has one, is passed first: its slot and
+   * turn, then the target's.
    */
-  async run<T>(target: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  async run<T>(
+    target: string,
+    signal: AbortSignal,
+    call: () => Promise<T>,
+    flowName?: string,
+  ): Promise<T> {
     const gate = this.#gate(target)
     const refusing = gate.breaker.refusingFor()
     if (refusing !== undefined) throw new CircuitOpenError(target, refusing)
+    let budgetRelease: (() => void) | undefined
     let release: (() => void) | undefined
     /** Set once the breaker let this call through: whether it is the half-open probe. */
     let probe: boolean | undefined
     let holdMs = 0
     try {
+      budgetRelease = await this.budgets.acquire(target, flowName, signal)
       release = await gate.governor.acquire(signal)
       await gate.rate?.acquire(signal)
       const permit = gate.breaker.permit()
@@ -190,8 +202,11 @@ export class TargetGates {
       throw error
     } finally {
       // Real time, not the engine clock: this models the target's sockets, not business time.
-      if (release !== undefined && holdMs > 0) setTimeout(release, holdMs).unref()
-      else release?.()
+      // The budget's slot is held as long: the call in doubt still counts against its share.
+      for (const free of [release, budgetRelease]) {
+        if (free !== undefined && holdMs > 0) setTimeout(free, holdMs).unref()
+        else free?.()
+      }
     }
   }
 

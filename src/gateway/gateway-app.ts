@@ -6,6 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { installContentEncodingGuard } from './content-encoding.ts'
 import type { GatewayDeps } from './gateway-deps.ts'
 import { installErrorHandlers, MAX_PARAM_LENGTH, sendFrameworkError } from './gateway-errors.ts'
+import { registerAlertRoutes } from './routes/alert-routes.ts'
 import { registerCrossReferenceRoutes } from './routes/cross-reference-routes.ts'
 import { registerApprovalRoutes } from './routes/approval-routes.ts'
 import { registerReconciliationRoutes } from './routes/reconciliation-routes.ts'
@@ -112,6 +113,7 @@ export function buildGateway(deps: GatewayDeps, options: GatewayOptions = {}): F
   registerReplayRoutes(app, deps)
   registerCrossReferenceRoutes(app, deps)
   registerStatsRoutes(app, deps)
+  registerAlertRoutes(app, deps)
   registerSandboxRoutes(app, deps)
   return app
 }

@@ -21,8 +21,10 @@ import type {
   StepRecord,
   CrossReferenceRecord,
   JsonValue,
+  ReconciliationRun,
   StoreStats,
 } from '../store/store-contract.ts'
+import type { AlertStatus } from '../policies/alert-evaluator.ts'
 
 /** What a connector's inbound side extracted from one verified webhook. */
 export interface InboundAcceptance {
@@ -189,6 +191,30 @@ export interface GatewayDeps {
       limit: number
     }): Promise<CrossReferenceRecord[]>
   }
+  /**
+   * Reconciliation runs on request (server/hub-reconciliation.ts). Absent in a gateway built
+   * without the hub's reconciliation jobs: the runs routes then answer 404 for every domain.
+   */
+  reconciliationRuns?: {
+    /** The domains with a job bound in this hub, e.g. `orderLifecycle`. */
+    readonly domains: readonly string[]
+    /** Begins a run unless the domain has one running (`running`: that run). */
+    start(
+      domain: string,
+      audit: AuditActor,
+    ): Promise<
+      | { outcome: 'started' | 'running' | 'recent'; run: ReconciliationRun }
+      | { outcome: 'unknown_domain' }
+    >
+    get(
+      runId: string,
+    ): Promise<{ run: ReconciliationRun; breaks: Record<BreakState, number> } | null>
+  }
   stats(): Promise<StoreStats & { summary: HubSummary }>
+  /**
+   * The consistency policies' alerts as last evaluated (server/hub-alerting.ts). Absent in a
+   * gateway built without the hub's alert loop: GET /api/v1/alerts is then not served.
+   */
+  alerts?: { list(): readonly AlertStatus[] }
   sandbox(): SandboxSimulatorInfo[]
 }

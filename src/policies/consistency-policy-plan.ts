@@ -1,7 +1,7 @@
-/** @module policies/consistency-policy-plan — what the engine runs for the policies: reconciliation jobs, alert rules and per-target governor budgets. */
-import type { TargetLimits } from '../engine/target-gate.ts'
+/** @module policies/consistency-policy-plan — what the engine runs for the policies: reconciliation jobs, alert rules and each domain's governor budgets. */
 import {
   POLICY_DOMAINS,
+  SYSTEM_ROLES,
   type AlertPolicy,
   type ConsistencyPolicies,
   type PolicyDomain,
@@ -21,14 +21,30 @@ export interface AlertRule extends AlertPolicy {
   domain: PolicyDomain
 }
 
+/**
+ * How hard one domain's flows may press the system in `role`: a cap on the domain's share of that
+ * system's target, passed on top of the target's own limits (the account's). Never summed across
+ * domains: a domain without `perSecond` has no rate cap of its own, and adding the domains' rates
+ * would throttle it to the others' sum.
+ */
+export interface DomainBudget {
+  domain: PolicyDomain
+  role: SystemRole
+  /** Calls of the domain's flows in flight at once to the target. */
+  concurrency: number
+  /** Calls of the domain's flows per second to the target; absent: no rate cap of the domain's own. */
+  perSecond?: number
+}
+
 export interface PolicyPlan {
   reconciliationJobs: ReconciliationJob[]
   alerts: AlertRule[]
   /**
-   * Limits per system role, summed over the domains that use it: the composition root binds each
-   * role to its connection's target (e.g. erp → `netsuite:1234567`) and configures the gate.
+   * One per (domain, role) the policies name: the composition root binds each role to its
+   * connections' targets (e.g. erp → `netsuite:1234567`) and gives the domain's flows a budget
+   * gate there.
    */
-  targetLimits: Partial<Record<SystemRole, Partial<TargetLimits>>>
+  budgets: DomainBudget[]
 }
 
 export function planPolicies(policies: ConsistencyPolicies): PolicyPlan {
@@ -42,17 +58,18 @@ export function planPolicies(policies: ConsistencyPolicies): PolicyPlan {
     },
   ]
   const alerts = POLICY_DOMAINS.map((domain) => ({ domain, ...policies[domain].alerts }))
-  const targetLimits: PolicyPlan['targetLimits'] = {}
+  const budgets: DomainBudget[] = []
   for (const domain of POLICY_DOMAINS) {
-    for (const [role, budget] of Object.entries(policies[domain].budgets)) {
-      const key = role as SystemRole
-      const sum = targetLimits[key] ?? { concurrency: 0 }
-      const perSecond = (sum.rate?.perSecond ?? 0) + (budget.perSecond ?? 0)
-      targetLimits[key] = {
-        concurrency: (sum.concurrency ?? 0) + budget.concurrency,
-        ...(perSecond > 0 ? { rate: { perSecond } } : {}),
-      }
+    for (const role of SYSTEM_ROLES) {
+      const budget = policies[domain].budgets[role]
+      if (budget === undefined) continue
+      budgets.push({
+        domain,
+        role,
+        concurrency: budget.concurrency,
+        ...(budget.perSecond === undefined ? {} : { perSecond: budget.perSecond }),
+      })
     }
   }
-  return { reconciliationJobs, alerts, targetLimits }
+  return { reconciliationJobs, alerts, budgets }
 }

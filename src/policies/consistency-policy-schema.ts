@@ -4,7 +4,7 @@
  * per field group), what a change from a system that does not own a field becomes, when a person
  * must approve, how often state is reconciled and within what tolerance, when to alert, and how
  * hard the hub may press each system (governor budgets). The engine derives flows' behaviour,
- * reconciliation jobs, alerts and target limits from it (`consistency-policy-plan.ts`).
+ * reconciliation jobs, alerts and governor budgets from it (`consistency-policy-plan.ts`).
  * Every message says what to write instead: it is printed as the fix at start.
  */
 import { z } from 'zod'
@@ -148,6 +148,18 @@ export const OrderLifecyclePolicy = z.strictObject({
     billing: { owner: 'erp', fields: ['invoiceStatus'] },
   }),
   nonOwnerChange: disposition.default('reject'),
+  /**
+   * Shopify's orders against the ERP's sales orders (server/hub-reconciliation.ts). Off by
+   * default (no `everyMs`): a full compare reads every order of both systems, an API budget an
+   * operator opts into; `POST /api/v1/reconciliation/runs` runs one on demand either way.
+   * Missing and mismatched sales orders are healed through the order flow; the rest go to `assignee`.
+   */
+  reconciliation: z
+    .strictObject({
+      everyMs: durationMs('3600000 (1 hour)').optional(),
+      assignee: name('who owns the order breaks not healed', 'order-desk').default('order-desk'),
+    })
+    .default({ assignee: 'order-desk' }),
   alerts: Alerts.default({ maxLagMs: 120_000, deadLetters: 1, failurePercent: 2 }),
   budgets: budgets({ erp: { concurrency: 8 }, wms: { concurrency: 4 } }),
 })

@@ -32,6 +32,11 @@ export interface ReconcileOptions {
   heal: HealPort
   pageSize?: number
   signal?: AbortSignal
+  /**
+   * A run already opened for this compare (e.g. by `reconciliationRunBegin`, which refuses a
+   * second run of the domain); without one, a run is opened here.
+   */
+  run?: ReconciliationRun
 }
 
 export interface ReconcileOutcome {
@@ -45,13 +50,15 @@ export interface ReconcileOutcome {
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileOutcome> {
   const { store, tenantId, clock, source, target, policy } = options
   const signal = options.signal ?? new AbortController().signal
-  const started = await store.reconciliationRunStart({
-    tenantId,
-    domain: options.domain,
-    source: source.system,
-    target: target.system,
-    now: clock.now(),
-  })
+  const started =
+    options.run ??
+    (await store.reconciliationRunStart({
+      tenantId,
+      domain: options.domain,
+      source: source.system,
+      target: target.system,
+      now: clock.now(),
+    }))
   let compared
   try {
     compared = await compareSides({
@@ -141,6 +148,8 @@ export async function settleHeals(options: {
   clock: Clock
   policy: Pick<HealPolicy, 'assignee'>
   limit?: number
+  /** Only this domain's breaks (each domain's failed heals go to its own owner). Default: all. */
+  domain?: string
 }): Promise<{ healed: number; assigned: number; pending: number }> {
   const { store, tenantId, clock } = options
   const healing = await store.reconciliationBreakList({
@@ -150,6 +159,7 @@ export async function settleHeals(options: {
   })
   const counts = { healed: 0, assigned: 0, pending: 0 }
   for (const found of healing) {
+    if (options.domain !== undefined && found.domain !== options.domain) continue
     const run =
       found.healRef === null ? undefined : await store.runGet({ tenantId, runId: found.healRef })
     const state = run?.state

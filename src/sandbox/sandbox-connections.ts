@@ -52,3 +52,22 @@ export function sapConnectionFields(sim: SapEndpointFields): Record<string, unkn
     password: sim.password,
   }
 }
+
+export interface SalesforceEndpointFields {
+  readonly baseUrl: string
+  readonly apiVersion: string
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+/** Unvalidated config of a Salesforce connection to this org (client-credentials flow, the simulator's connected app). */
+export function salesforceConnectionFields(sim: SalesforceEndpointFields): Record<string, unknown> {
+  return {
+    loginUrl: sim.baseUrl,
+    apiVersion: sim.apiVersion,
+    grantType: 'client_credentials',
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    externalIdField: 'ERP_Customer_Id__c',
+  }
+}

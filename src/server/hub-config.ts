@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { ShopifyConnectionSpec } from '../connectors/shopify/shopify-spec.ts'
 import { NetSuiteConnectionSpec } from '../connectors/netsuite/netsuite-spec.ts'
 import { SapConnectionSpec } from '../connectors/sap/sap-spec.ts'
+import { SalesforceConnectionSpec } from '../connectors/salesforce/salesforce-spec.ts'
 import { ThreePlConnectionSpec } from '../connectors/threepl/threepl-spec.ts'
 import { OrderToCashPolicySpec } from '../flows/order-to-cash/order-to-cash-policy.ts'
 import { formatIssuePath } from '../connectors/config-spec.ts'
@@ -25,6 +26,8 @@ const FLOW_NAMES = [
   'shopify-order-to-erp',
   'shopify-order-to-netsuite',
   'shopify-order-to-cash',
+  'shopify-order-fulfilment-saga',
+  'customer-master',
 ] as const
 
 const bindingName = z
@@ -62,6 +65,35 @@ const FlowBinding = z.discriminatedUnion(
       policy: OrderToCashPolicySpec.prefault({}),
     }),
     z.strictObject({
+      /**
+       * The order fulfilment saga (docs/processes.md): ERP sales order → 3PL fulfillment request
+       * → ERP invoice → Shopify payment capture, undone newest first by the engine when a step
+       * is refused. NetSuite only (its invoice is taken back by a credit memo). Not to be bound
+       * to a Shopify connection another order flow takes, or each order is placed twice.
+       */
+      flow: z.literal('shopify-order-fulfilment-saga'),
+      name: bindingName.optional(),
+      shopifyConnection: connectionName,
+      erp: z.literal('netsuite', {
+        error: 'expected "netsuite": the saga credits invoices the NetSuite way',
+      }),
+      erpConnection: connectionName,
+      threeplConnection: connectionName,
+    }),
+    z.strictObject({
+      /**
+       * The customer master (docs/processes.md): Salesforce Account changes (CDC, subscribed by
+       * the hub) to the ERP customer, per `policies.customerMaster`. See hub-customer-master.ts.
+       */
+      flow: z.literal('customer-master'),
+      name: bindingName.optional(),
+      salesforceConnection: connectionName,
+      erp: z.enum(ERP_SYSTEMS, {
+        error: `expected the ERP the customers go to: ${ERP_SYSTEMS.map((e) => `"${e}"`).join(' or ')}`,
+      }),
+      erpConnection: connectionName,
+    }),
+    z.strictObject({
       /** The first flow's name, kept for existing configs: the same flow bound to NetSuite. */
       flow: z.literal('shopify-order-to-netsuite'),
       shopifyConnection: connectionName,
@@ -85,8 +117,10 @@ export const HubConfigSchema = z.strictObject({
       sap: z.record(connectionName, SapConnectionSpec).default({}),
       /** Keyed by connection name: webhooks arrive at `/webhooks/threepl/<name>`. */
       threepl: z.record(connectionName, ThreePlConnectionSpec).default({}),
+      /** Keyed by connection name: a customer-master binding subscribes to the org's Account changes. */
+      salesforce: z.record(connectionName, SalesforceConnectionSpec).default({}),
     })
-    .default({ shopify: {}, netsuite: {}, sap: {}, threepl: {} }),
+    .default({ shopify: {}, netsuite: {}, sap: {}, threepl: {}, salesforce: {} }),
   flows: z.array(FlowBinding).default([]),
   engine: z
     .strictObject({
@@ -138,6 +172,23 @@ export const HubConfigSchema = z.strictObject({
         return z.NEVER
       }
     }),
+  /** How the policies' alerts are evaluated (server/hub-alerting.ts); the rules are under `policies`. */
+  alerting: z
+    .strictObject({
+      /** Between evaluations, ms. */
+      everyMs: z
+        .number({ error: 'expected milliseconds between alert evaluations, e.g. 5000' })
+        .int({ error: 'expected whole milliseconds, e.g. 5000' })
+        .min(1_000, { error: 'expected at least 1000 ms between evaluations, e.g. 5000' })
+        .default(5_000),
+      /** The trailing window over which a domain's share of failed runs is computed, ms. */
+      failureWindowMs: z
+        .number({ error: 'expected a window in milliseconds, e.g. 900000 (15 minutes)' })
+        .int({ error: 'expected whole milliseconds, e.g. 900000 (15 minutes)' })
+        .min(1_000, { error: 'expected a window of at least 1000 ms, e.g. 900000 (15 minutes)' })
+        .default(900_000),
+    })
+    .default({ everyMs: 5_000, failureWindowMs: 900_000 }),
   /** Seconds between the summary lines `syncline start` prints. */
   summaryIntervalMs: z.number().int().min(0).default(5_000),
 })
@@ -188,7 +239,7 @@ export async function loadHubConfig(path: string | undefined): Promise<HubConfig
 
 function checkReferences(config: HubConfig, source: string): HubConfig {
   const problems: string[] = []
-  type Kind = 'shopify' | 'threepl' | ErpSystem
+  type Kind = 'shopify' | 'threepl' | 'salesforce' | ErpSystem
   const known = (kind: Kind) => Object.keys(config.connections[kind])
   const check = (path: string, kind: Kind, label: string, name: string) => {
     if (known(kind).includes(name)) return
@@ -206,6 +257,13 @@ function checkReferences(config: HubConfig, source: string): HubConfig {
         `  - flows[${i}].name: flows[${first}] already runs as "${name}"; give this binding its own \`name\`, e.g. "${name}-2"`,
       )
     } else named.set(name, i)
+    if (binding.flow === 'customer-master') {
+      const sf = binding.salesforceConnection
+      check(`flows[${i}].salesforceConnection`, 'salesforce', 'Salesforce', sf)
+      const label = binding.erp === 'sap' ? 'SAP' : 'NetSuite'
+      check(`flows[${i}].erpConnection`, binding.erp, label, binding.erpConnection)
+      continue
+    }
     check(`flows[${i}].shopifyConnection`, 'shopify', 'Shopify', binding.shopifyConnection)
     if (binding.flow === 'shopify-order-to-netsuite') {
       check(`flows[${i}].netsuiteConnection`, 'netsuite', 'NetSuite', binding.netsuiteConnection)
@@ -213,7 +271,10 @@ function checkReferences(config: HubConfig, source: string): HubConfig {
       const label = binding.erp === 'sap' ? 'SAP' : 'NetSuite'
       check(`flows[${i}].erpConnection`, binding.erp, label, binding.erpConnection)
     }
-    if (binding.flow === 'shopify-order-to-cash') {
+    if (
+      binding.flow === 'shopify-order-to-cash' ||
+      binding.flow === 'shopify-order-fulfilment-saga'
+    ) {
       check(`flows[${i}].threeplConnection`, 'threepl', '3PL', binding.threeplConnection)
     }
   }

@@ -8,10 +8,15 @@ import {
   type ShopifyConnectionConfig,
 } from '../connectors/shopify/shopify-spec.ts'
 import type { SapConnectionConfig } from '../connectors/sap/sap-spec.ts'
+import {
+  parseSalesforceConnectionConfig,
+  type SalesforceConnectionConfig,
+} from '../connectors/salesforce/salesforce-spec.ts'
 import type { ThreePlConnectionConfig } from '../connectors/threepl/threepl-spec.ts'
 import type { Sandbox } from '../sandbox/sandbox-host.ts'
 import {
   netsuiteConnectionFields,
+  salesforceConnectionFields,
   shopifyConnectionFields,
 } from '../sandbox/sandbox-connections.ts'
 import type { HubConfig } from './hub-config.ts'
@@ -23,6 +28,7 @@ export interface ResolvedConnections {
   netsuite: Map<string, NetSuiteConnectionConfig>
   sap: Map<string, SapConnectionConfig>
   threepl: Map<string, ThreePlConnectionConfig>
+  salesforce: Map<string, SalesforceConnectionConfig>
   flows: HubConfig['flows']
 }
 
@@ -38,6 +44,7 @@ export function resolveConnections(
   const netsuite = new Map(Object.entries(config.connections.netsuite))
   const sap = new Map(Object.entries(config.connections.sap))
   const threepl = new Map(Object.entries(config.connections.threepl))
+  const salesforce = new Map(Object.entries(config.connections.salesforce))
   let flows = config.flows
   if (sandbox !== undefined) {
     for (const sim of sandbox.simulators) {
@@ -51,6 +58,10 @@ export function resolveConnections(
         )
       }
     }
+    if (sandbox.salesforce !== undefined && !salesforce.has(SANDBOX_CONNECTION)) {
+      const fields = salesforceConnectionFields(sandbox.salesforce)
+      salesforce.set(SANDBOX_CONNECTION, parseSalesforceConnectionConfig(fields))
+    }
     if (flows.length === 0) {
       flows = [
         {
@@ -61,5 +72,5 @@ export function resolveConnections(
       ]
     }
   }
-  return { shopify, netsuite, sap, threepl, flows }
+  return { shopify, netsuite, sap, threepl, salesforce, flows }
 }

@@ -20,14 +20,8 @@ import type { ErpOrderToCashPort } from '../flows/order-to-cash/erp-order-to-cas
 import { createNetSuiteOrderToCashPort } from '../flows/order-to-cash/netsuite-order-to-cash-port.ts'
 import { createSapOrderToCashPort } from '../flows/order-to-cash/sap-order-to-cash-port.ts'
 import { orderToCashBindings } from './hub-order-to-cash.ts'
-
-export interface GovernedTarget {
-  key: string
-  /** The account's limit as the target reports it, read once at start. */
-  concurrencyLimit(): Promise<number | undefined>
-  /** The connection's own caps, applied even when the target's limits cannot be read. */
-  configured: { concurrency?: number; deliveriesPerSecond?: number }
-}
+import { fulfilmentSagaFlow } from './hub-fulfilment-saga.ts'
+import { governedByConnection, type GovernedTarget } from './hub-governed-target.ts'
 
 /** Builds each ERP connection's port once: every flow calling one account shares its client, token and governor. */
 function erpPorts(
@@ -55,6 +49,7 @@ function erpPorts(
       netsuiteClients.set(name, client)
       targets.set(target, {
         key: target,
+        role: 'erp',
         concurrencyLimit: async () =>
           (await client.getGovernanceLimits()).effectiveConcurrencyLimit,
         configured: {
@@ -84,16 +79,7 @@ function erpPorts(
       ports.set(governance.target, port)
       sapClients.set(name, client)
       // SAP publishes no account limit to read: the connection's own caps govern it.
-      targets.set(governance.target, {
-        key: governance.target,
-        concurrencyLimit: () => Promise.resolve(undefined),
-        configured: {
-          concurrency: governance.concurrency,
-          ...(governance.rate === undefined
-            ? {}
-            : { deliveriesPerSecond: governance.rate.perSecond }),
-        },
-      })
+      targets.set(governance.target, governedByConnection('erp', governance))
     }
     return port
   }
@@ -118,7 +104,15 @@ function erpPorts(
     return createSapOrderToCashPort({ client, config })
   }
 
-  return { netsuite, sap, cashPort, targets, ports }
+  /** The NetSuite connection's one client (built with its order port). */
+  const netsuiteClient = (name: string): NetSuiteClient => {
+    netsuite(name)
+    const client = netsuiteClients.get(name)
+    if (client === undefined) throw new Error(`no NetSuite client for connection "${name}"`)
+    return client
+  }
+
+  return { netsuite, sap, cashPort, netsuiteClient, targets, ports }
 }
 
 /** Which delivery operations the business SLIs measure (see store/sli-params.ts). */
@@ -138,7 +132,7 @@ export function buildFlows(
 ): { flows: FlowDefinition[]; targets: GovernedTarget[]; sli: SliOperations } {
   const ports = erpPorts(connections, clock, sharedTokens)
   const cash = orderToCashBindings(connections, clock)
-  const flows = connections.flows.map((binding) => {
+  const flows = connections.flows.flatMap((binding) => {
     switch (binding.flow) {
       case 'shopify-order-to-netsuite':
         return createOrderToErpFlow({
@@ -152,6 +146,15 @@ export function buildFlows(
         })
       case 'shopify-order-to-cash':
         return cash.flow(binding, ports.cashPort(binding.erp, binding.erpConnection))
+      case 'shopify-order-fulfilment-saga':
+        return fulfilmentSagaFlow(binding, {
+          cash,
+          erp: ports.cashPort(binding.erp, binding.erpConnection),
+          netsuite: ports.netsuiteClient(binding.erpConnection),
+        })
+      case 'customer-master':
+        // Bound in hub-customer-master.ts: it needs the store and a change-event subscription.
+        return []
     }
   })
   // Two bindings of the same flow would be two flows with one name: the first wins.

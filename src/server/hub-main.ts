@@ -7,11 +7,15 @@ import type { Server } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { pino, type DestinationStream } from 'pino'
 import type { Clock } from '../clock/clock.ts'
+import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
 import { ShopifyAdminClient } from '../connectors/shopify/shopify-admin-client.ts'
 import { combineObservers } from '../engine/engine-observer.ts'
 import { HubEngine, type EngineOptions } from '../engine/hub-engine.ts'
 import { createEngineLogObserver } from '../observability/engine-log-observer.ts'
 import { buildGateway } from '../gateway/gateway-app.ts'
+import { registerAlertMetrics } from '../observability/alert-metrics.ts'
+import type { AlertStatus } from '../policies/alert-evaluator.ts'
+import { planPolicies } from '../policies/consistency-policy-plan.ts'
 import { registerBusinessSlis } from '../observability/business-sli-metrics.ts'
 import { registerReconciliationMetrics } from '../observability/reconciliation-metrics.ts'
 import { reconciliationSlis } from '../reconciliation/closure-sli.ts'
@@ -23,9 +27,13 @@ import type { Store } from '../store/store-contract.ts'
 import { startDemoTraffic, type DemoTraffic } from './demo-traffic.ts'
 import { loadHubConfig, type HubConfig } from './hub-config.ts'
 import { resolveConnections, SANDBOX_CONNECTION } from './hub-connections.ts'
+import { customerMasterBindings, installCustomerMasterFields } from './hub-customer-master.ts'
 import { createCrashPointTrigger } from './crash-point-trigger.ts'
 import { buildFlows } from './hub-flows.ts'
+import { startHubAlerting } from './hub-alerting.ts'
+import { applyDomainBudgets } from './hub-budgets.ts'
 import { startHubClock } from './hub-clock.ts'
+import { orderReconciliationJob, startHubReconciliation } from './hub-reconciliation.ts'
 import { buildGatewayDeps } from './hub-gateway-deps.ts'
 import { assertDurable, openStore } from './store-factory.ts'
 
@@ -62,6 +70,8 @@ export interface HubStartOptions {
   engine?: Partial<EngineOptions>
   /** Test-only: wraps the store the engine and gateway use (the campaign's store fault injector). */
   wrapStore?: (store: Store) => Store
+  /** Called when a policy alert starts or stops firing (after its log line). */
+  onAlert?: (alert: AlertStatus) => void
 }
 
 export interface RunningHub {
@@ -87,7 +97,9 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
     cleanup.length = 0
   }
   try {
-    const sandbox = options.sandbox ? await startSandbox() : undefined
+    // The Salesforce org too: a customer-master binding's `demo` connection (hub-connections.ts).
+    const sandbox = options.sandbox ? await startSandbox({ salesforce: {} }) : undefined
+    if (sandbox?.salesforce) installCustomerMasterFields(sandbox.salesforce)
     if (sandbox) cleanup.push(() => sandbox.stop())
     const connections = resolveConnections(config, sandbox)
 
@@ -124,11 +136,23 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
         (await store.statsGet({ tenantId: config.tenantId, now: clock.now() })).backlogByFlow,
     )
     const tenantId = config.tenantId
-    const { flows, targets, sli } = buildFlows(connections, clock, {
+    const sharedTokens: SharedTokenStore = {
       tokenGet: (p) => store.credentialTokenGet({ tenantId, ...p }),
       tokenPut: (p) => store.credentialTokenPut({ tenantId, ...p }),
       refreshLock: (p, work) => store.credentialTokenLock({ tenantId, ...p }, work),
+    }
+    const { flows, targets, sli } = buildFlows(connections, clock, sharedTokens)
+    const customerMaster = customerMasterBindings({
+      connections,
+      policies: config.policies,
+      store,
+      sharedTokens,
+      tenantId,
+      clock,
+      logger,
     })
+    flows.push(...customerMaster.flows)
+    targets.push(...customerMaster.targets)
     registerBusinessSlis(
       metrics.registry,
       () => store.sliSnapshot({ tenantId, now: clock.now(), windowMs: SLI_WINDOW_MS, ...sli }),
@@ -142,6 +166,20 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
       },
       { windowMs: SLI_WINDOW_MS },
     )
+    const policyPlan = planPolicies(config.policies)
+    const alerting = startHubAlerting({
+      store,
+      tenantId,
+      clock,
+      rules: policyPlan.alerts,
+      flows,
+      everyMs: config.alerting.everyMs,
+      failureWindowMs: config.alerting.failureWindowMs,
+      logger,
+      ...(options.onAlert ? { onTransition: options.onAlert } : {}),
+    })
+    cleanup.push(() => alerting.stop())
+    registerAlertMetrics(metrics.registry, alerting.current)
     const engine = new HubEngine({
       store,
       flows,
@@ -183,10 +221,27 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
         'target governed',
       )
     }
+    applyDomainBudgets({
+      gates: engine.gates,
+      budgets: policyPlan.budgets,
+      targets,
+      flows,
+      logger,
+    })
     if (options.worker !== false) {
       engine.start()
       cleanup.push(() => engine.stop())
     }
+    // Stopped before the engine (cleanup runs in reverse): the delivery in hand is committed first.
+    for (const cdc of customerMaster.subscribe(engine)) cleanup.push(() => cdc.stop())
+    const reconciliation = startHubReconciliation({
+      engine,
+      logger,
+      jobs: [orderReconciliationJob({ config, connections, engine, clock, sharedTokens })].flatMap(
+        (job) => job ?? [],
+      ),
+    })
+    cleanup.push(() => reconciliation.stop())
 
     const deps = buildGatewayDeps({
       config,
@@ -198,7 +253,11 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
       clock,
       sandbox,
     })
-    const gateway = buildGateway(deps)
+    const gateway = buildGateway({
+      ...deps,
+      alerts: { list: alerting.current },
+      reconciliationRuns: reconciliation,
+    })
     await gateway.listen({ port: options.port, host: options.host })
     cleanup.push(() => gateway.close())
     const url = `http://${options.host}:${listeningPort(gateway.server.address(), options.port)}`

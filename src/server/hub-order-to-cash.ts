@@ -13,10 +13,11 @@ import { threeplConnectorSpec } from '../connectors/threepl/threepl-connector-sp
 import type { FlowDefinition } from '../engine/flow-definition.ts'
 import type { ErpOrderToCashPort } from '../flows/order-to-cash/erp-order-to-cash-port.ts'
 import { createOrderToCashFlow, ORDER_TO_CASH } from '../flows/order-to-cash/order-to-cash-flow.ts'
+import type { ShopifyBinding } from '../flows/order-to-cash/shopify-order-settlement.ts'
 import type { ThreePlBinding } from '../flows/order-to-cash/threepl-fulfillment-request.ts'
 import type { FlowBinding } from './hub-config.ts'
 import type { ResolvedConnections } from './hub-connections.ts'
-import type { GovernedTarget } from './hub-flows.ts'
+import { governedByConnection, type GovernedTarget } from './hub-governed-target.ts'
 
 type OrderToCashBinding = Extract<FlowBinding, { flow: 'shopify-order-to-cash' }>
 
@@ -25,22 +26,10 @@ export interface OrderToCashBindings {
   /** The ERP operations that acknowledge an order and create an invoice, for the business SLIs. */
   operations(): { order: string[]; invoice: string[] }
   targets(): GovernedTarget[]
-}
-
-/** Neither the WMS nor Shopify publishes an account limit to read: the connection's caps govern. */
-function governed(governance: {
-  target: string
-  concurrency: number
-  rate?: { perSecond: number } | undefined
-}): GovernedTarget {
-  return {
-    key: governance.target,
-    concurrencyLimit: () => Promise.resolve(undefined),
-    configured: {
-      concurrency: governance.concurrency,
-      ...(governance.rate === undefined ? {} : { deliveriesPerSecond: governance.rate.perSecond }),
-    },
-  }
+  /** The 3PL connection's one client and target, for every flow that calls the warehouse. */
+  warehouse(name: string): ThreePlBinding
+  /** The Shopify connection's clients and target. */
+  shop(name: string): ShopifyBinding
 }
 
 export function orderToCashBindings(
@@ -60,7 +49,7 @@ export function orderToCashBindings(
     const governance = threeplConnectorSpec.governance(config)
     const binding = { client: new ThreePlClient(config, { clock }), target: governance.target }
     threepl.set(name, binding)
-    targets.set(governance.target, governed(governance))
+    targets.set(governance.target, governedByConnection('wms', governance))
     return binding
   }
 
@@ -69,7 +58,7 @@ export function orderToCashBindings(
     if (config === undefined) throw new Error(`no Shopify connection named "${name}"`)
     const admin = new ShopifyAdminClient(config)
     const governance = shopifyConnectorSpec.governance(config)
-    targets.set(governance.target, governed(governance))
+    targets.set(governance.target, governedByConnection('commerce', governance))
     return {
       fulfillments: new ShopifyFulfillmentClient(admin.rest),
       payments: new ShopifyOrderPaymentClient(admin.rest),
@@ -91,5 +80,7 @@ export function orderToCashBindings(
     },
     operations: () => ({ order: [...order], invoice: [...invoice] }),
     targets: () => [...targets.values()],
+    warehouse,
+    shop,
   }
 }

@@ -27,6 +27,7 @@ import { runReplayWindow } from './queries/run-replay-window-query.ts'
 import { runRetry } from './queries/run-retry-query.ts'
 import { statsGet } from './queries/stats-get-query.ts'
 import { sliSnapshot } from './queries/sli-snapshot-query.ts'
+import { flowHealth } from './queries/flow-health-query.ts'
 import { stepComplete } from './queries/step-complete-query.ts'
 import { stepFail } from './queries/step-fail-query.ts'
 import { stepStart } from './queries/step-start-query.ts'
@@ -45,7 +46,9 @@ import {
   reconciliationBreakMove,
 } from './queries/reconciliation-break-query.ts'
 import {
+  reconciliationRunBegin,
   reconciliationRunFinish,
+  reconciliationRunGet,
   reconciliationRunStart,
 } from './queries/reconciliation-run-query.ts'
 import { reconciliationSummary } from './queries/reconciliation-summary-query.ts'
@@ -229,6 +232,14 @@ export function createSqlStore(options: SqlStoreOptions): Store {
 
     reconciliationRunStart: (params) =>
       statement('reconciliationRunStart', (conn) => reconciliationRunStart(conn, params)),
+    reconciliationRunBegin: (params) =>
+      transaction('reconciliationRunBegin', (trx) =>
+        reconciliationRunBegin(trx, { ...params, schema: options.schema }),
+      ),
+    reconciliationRunGet: (params) =>
+      isRecordId(params.runId)
+        ? statement('reconciliationRunGet', (conn) => reconciliationRunGet(conn, params))
+        : Promise.resolve(null),
     reconciliationRunFinish: (params) =>
       isRecordId(params.runId)
         ? statement('reconciliationRunFinish', (conn) => reconciliationRunFinish(conn, params))
@@ -279,6 +290,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
 
     statsGet: (params) => statement('statsGet', (conn) => statsGet(conn, params)),
     sliSnapshot: (params) => statement('sliSnapshot', (conn) => sliSnapshot(conn, params)),
+    flowHealth: (params) => statement('flowHealth', (conn) => flowHealth(conn, params)),
 
     syncWatermarkGet: (params) =>
       statement('syncWatermarkGet', (conn) => syncWatermarkGet(conn, params)),

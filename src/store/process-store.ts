@@ -20,11 +20,14 @@ import type {
   ReconciliationBreakListParams,
   ReconciliationBreakMoveParams,
   ReconciliationRun,
+  ReconciliationRunBeginParams,
+  ReconciliationRunBeginResult,
   ReconciliationRunFinishParams,
   ReconciliationRunStartParams,
   ReconciliationSummary,
   ReconciliationSummaryParams,
 } from './reconciliation-params.ts'
+import type { FlowHealth, FlowHealthParams } from './flow-health-params.ts'
 import type { SliSnapshot, SliSnapshotParams } from './sli-params.ts'
 import type { LeaseParams } from './store-params.ts'
 import type {
@@ -49,6 +52,19 @@ export interface ProcessStore {
 
   /** Opens a reconciliation run (state `running`) of `source` against `target`. */
   reconciliationRunStart(params: ReconciliationRunStartParams): Promise<ReconciliationRun>
+  /**
+   * Opens a run of `domain` only if none of the tenant's is running (one younger than
+   * `staleAfterMs`): checked and inserted under a lock on (tenant, domain), so hub processes
+   * sharing the database never run one domain's reconciliation twice at once.
+   */
+  reconciliationRunBegin(
+    params: ReconciliationRunBeginParams,
+  ): Promise<ReconciliationRunBeginResult>
+  /** The run, or null if the tenant has no run with this id. */
+  reconciliationRunGet(params: {
+    tenantId: string
+    runId: string
+  }): Promise<ReconciliationRun | null>
   /** Ends a running run with its stats; null if there is no such running run. */
   reconciliationRunFinish(params: ReconciliationRunFinishParams): Promise<ReconciliationRun | null>
   /** Records a run's breaks, state `open`, one per (run, key): a repeat returns the ones recorded. */
@@ -77,4 +93,6 @@ export interface ProcessStore {
 
   /** Business SLIs over the ledger for a trailing window (see sli-params.ts). */
   sliSnapshot(params: SliSnapshotParams): Promise<SliSnapshot>
+  /** Per flow: dead runs, the oldest unprocessed run, runs finished and failed in a window (see flow-health-params.ts). */
+  flowHealth(params: FlowHealthParams): Promise<FlowHealth[]>
 }

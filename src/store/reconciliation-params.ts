@@ -83,6 +83,25 @@ export interface ReconciliationRunStartParams {
   now: number
 }
 
+/** Opens a run unless one of the same domain is already running (see `reconciliationRunBegin`). */
+export interface ReconciliationRunBeginParams extends ReconciliationRunStartParams {
+  /**
+   * A run still `running` after this long is taken as abandoned (its hub died mid-compare): it is
+   * marked failed and no longer blocks a new one.
+   */
+  staleAfterMs: number
+  /**
+   * Also start nothing if a run of the domain (in any state) started less than this long ago: a
+   * schedule kept by several hub processes then runs once per period, not once per process.
+   */
+  notWithinMs?: number
+}
+
+export type ReconciliationRunBeginResult =
+  | { started: true; run: ReconciliationRun }
+  /** Nothing was started: `run` is the domain's run in progress, or its recent one. */
+  | { started: false; reason: 'running' | 'recent'; run: ReconciliationRun }
+
 export interface ReconciliationRunFinishParams {
   tenantId: string
   runId: string

@@ -72,9 +72,17 @@ describe('defaults', () => {
       'inventory',
       'financialPostings',
     ])
-    // erp: customer master 4 + orders 8 + postings 2 in flight; 5 + 2 calls a second.
-    expect(plan.targetLimits.erp).toEqual({ concurrency: 14, rate: { perSecond: 7 } })
-    expect(plan.targetLimits.wms).toEqual({ concurrency: 6 })
+    // One budget per domain and system, never summed: the orders' ERP budget has no rate cap of
+    // its own, whatever the other domains' rates.
+    expect(plan.budgets).toEqual([
+      { domain: 'customerMaster', role: 'crm', concurrency: 4, perSecond: 5 },
+      { domain: 'customerMaster', role: 'erp', concurrency: 4, perSecond: 5 },
+      { domain: 'orderLifecycle', role: 'erp', concurrency: 8 },
+      { domain: 'orderLifecycle', role: 'wms', concurrency: 4 },
+      { domain: 'inventory', role: 'commerce', concurrency: 4, perSecond: 2 },
+      { domain: 'inventory', role: 'wms', concurrency: 2 },
+      { domain: 'financialPostings', role: 'erp', concurrency: 2, perSecond: 2 },
+    ])
   })
 })
 

@@ -16,7 +16,9 @@ import type { SuiteQlOptions, SuiteQlRow } from './netsuite-suiteql.ts'
 import { NetSuiteTbaSigner } from './netsuite-tba-signer.ts'
 import { NetSuiteTokenProvider } from './netsuite-token-provider.ts'
 import {
+  creditMemosFromInvoice,
   invoicesFromSalesOrder,
+  transformToCreditMemo,
   transformToInvoice,
   transformToItemFulfillment,
 } from './netsuite-transform.ts'
@@ -207,6 +209,19 @@ export class NetSuiteClient {
     signal?: AbortSignal,
   ): Promise<NetSuiteInvoiceRef[]> {
     return invoicesFromSalesOrder(this.#http, salesOrderId, signal)
+  }
+
+  /** Takes the invoice back with one applied credit memo, guarded to happen once (see netsuite-transform.ts). */
+  transformToCreditMemo(
+    invoiceId: string,
+    options: NetSuiteTransformOptions = {},
+  ): Promise<{ id: string; created: boolean }> {
+    return transformToCreditMemo(this.#http, invoiceId, options)
+  }
+
+  /** The credit memos created from an invoice, oldest first: the in-doubt read of `transformToCreditMemo`. */
+  creditMemosFromInvoice(invoiceId: string, signal?: AbortSignal): Promise<NetSuiteInvoiceRef[]> {
+    return creditMemosFromInvoice(this.#http, invoiceId, signal)
   }
 
   /** Ships the given lines of the sales order, or all it has left to ship. Not idempotent. */

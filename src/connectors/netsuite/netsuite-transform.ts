@@ -1,4 +1,4 @@
-/** @module connectors/netsuite/netsuite-transform — sales order → invoice (guarded to happen once) and → item fulfillment, through NetSuite's non-idempotent `!transform`. */
+/** @module connectors/netsuite/netsuite-transform — sales order → invoice and invoice → credit memo (each guarded to happen once) and sales order → item fulfillment, through NetSuite's non-idempotent `!transform`. */
 import { HubError } from '../../errors/hub-error.ts'
 import type { NetSuiteHttp } from './netsuite-http.ts'
 import type { NetSuiteRef } from './netsuite-mapping.ts'
@@ -18,6 +18,8 @@ export interface NetSuiteTransformOptions {
    * in-doubt read find it by `eid:`.
    */
   externalId?: string
+  /** The transaction date, `YYYY-MM-DD`; NetSuite's default is today. It picks the posting period. */
+  tranDate?: string
 }
 
 export interface NetSuiteFulfillmentLine {
@@ -32,24 +34,41 @@ export interface NetSuiteInvoiceRef {
   tranId: string | undefined
 }
 
-/** Sales order internal ids go into a URL and a query: digits only. */
+/** Transaction internal ids go into a URL and a query: digits only. */
 function orderId(salesOrderId: string): string {
   if (/^\d{1,18}$/.test(salesOrderId)) return salesOrderId
   throw HubError.validation(
-    `a NetSuite sales order internal id is digits only, got ${JSON.stringify(salesOrderId.slice(0, 40))}`,
+    `a NetSuite transaction internal id is digits only, got ${JSON.stringify(salesOrderId.slice(0, 40))}`,
     { code: 'INVALID_ID' },
   )
 }
 
 /** The invoices transformed from this sales order, oldest first (the in-doubt read). */
-export async function invoicesFromSalesOrder(
+export function invoicesFromSalesOrder(
   http: NetSuiteHttp,
   salesOrderId: string,
   signal?: AbortSignal,
 ): Promise<NetSuiteInvoiceRef[]> {
-  const id = orderId(salesOrderId)
+  return transactionsCreatedFrom(http, 'CustInvc', orderId(salesOrderId), signal)
+}
+
+/** The credit memos transformed from this invoice, oldest first (the in-doubt read). */
+export function creditMemosFromInvoice(
+  http: NetSuiteHttp,
+  invoiceId: string,
+  signal?: AbortSignal,
+): Promise<NetSuiteInvoiceRef[]> {
+  return transactionsCreatedFrom(http, 'CustCred', orderId(invoiceId), signal)
+}
+
+async function transactionsCreatedFrom(
+  http: NetSuiteHttp,
+  typeCode: 'CustInvc' | 'CustCred',
+  id: string,
+  signal: AbortSignal | undefined,
+): Promise<NetSuiteInvoiceRef[]> {
   const found: NetSuiteInvoiceRef[] = []
-  const query = `SELECT id, tranid FROM transaction WHERE type = 'CustInvc' AND createdfrom = ${id} ORDER BY id`
+  const query = `SELECT id, tranid FROM transaction WHERE type = '${typeCode}' AND createdfrom = ${id} ORDER BY id`
   for await (const row of suiteqlRows(http, query, signal === undefined ? {} : { signal })) {
     if (typeof row.id !== 'string' || !/^\d+$/.test(row.id)) continue
     found.push({ id: row.id, tranId: typeof row.tranid === 'string' ? row.tranid : undefined })
@@ -68,19 +87,32 @@ export async function transformToInvoice(
   salesOrderId: string,
   options: NetSuiteTransformOptions = {},
 ): Promise<{ id: string; created: boolean }> {
-  const id = orderId(salesOrderId)
-  const [existing] = await invoicesFromSalesOrder(http, id, options.signal)
-  if (existing !== undefined) return { id: existing.id, created: false }
-  const path = `${RECORD_PATH}/salesOrder/${id}/!transform/invoice`
-  const response = await http.send({
-    method: 'POST',
-    path,
-    operation: 'write',
-    body: {},
-    signal: options.signal,
-    idempotencyKey: options.idempotencyKey ?? `syncline-invoice-salesOrder-${id}`,
+  return guardedTransform(http, {
+    from: 'salesOrder',
+    fromId: orderId(salesOrderId),
+    to: 'invoice',
+    existing: (id) => invoicesFromSalesOrder(http, id, options.signal),
+    options,
   })
-  return { id: http.idFromLocation(response, 'invoice', 'write', `POST ${path}`), created: true }
+}
+
+/**
+ * Takes the invoice back with one credit memo, applied to it: NetSuite's way to cancel a bill
+ * (REST has no void). Guarded like `transformToInvoice`, since each transform makes a new memo:
+ * a memo already created from the invoice is returned instead (`created: false`).
+ */
+export async function transformToCreditMemo(
+  http: NetSuiteHttp,
+  invoiceId: string,
+  options: NetSuiteTransformOptions = {},
+): Promise<{ id: string; created: boolean }> {
+  return guardedTransform(http, {
+    from: 'invoice',
+    fromId: orderId(invoiceId),
+    to: 'creditMemo',
+    existing: (id) => creditMemosFromInvoice(http, id, options.signal),
+    options,
+  })
 }
 
 /**
@@ -109,4 +141,33 @@ export async function transformToItemFulfillment(
     idempotencyKey: options.idempotencyKey,
   })
   return { id: http.idFromLocation(response, 'itemFulfillment', 'write', `POST ${path}`) }
+}
+
+/**
+ * One transform of `from` into `to`, made once: what an earlier call (or its unknown outcome)
+ * already made from the record is returned instead of a second one.
+ */
+async function guardedTransform(
+  http: NetSuiteHttp,
+  spec: {
+    from: string
+    fromId: string
+    to: string
+    existing: (fromId: string) => Promise<ReadonlyArray<{ id: string }>>
+    options: NetSuiteTransformOptions
+  },
+): Promise<{ id: string; created: boolean }> {
+  const { from, fromId, to, options } = spec
+  const [existing] = await spec.existing(fromId)
+  if (existing !== undefined) return { id: existing.id, created: false }
+  const path = `${RECORD_PATH}/${from}/${fromId}/!transform/${to}`
+  const response = await http.send({
+    method: 'POST',
+    path,
+    operation: 'write',
+    body: options.tranDate === undefined ? {} : { tranDate: options.tranDate },
+    signal: options.signal,
+    idempotencyKey: options.idempotencyKey ?? `syncline-${to}-${from}-${fromId}`,
+  })
+  return { id: http.idFromLocation(response, to, 'write', `POST ${path}`), created: true }
 }

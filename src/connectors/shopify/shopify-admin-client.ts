@@ -27,6 +27,8 @@ export interface ShopifyListQuery {
 export interface ShopifyListOrdersQuery extends ShopifyListQuery {
   /** Shopify's default is `open`; reconciliation wants `any`, so that is ours. */
   status?: 'open' | 'closed' | 'cancelled' | 'any'
+  /** Only these orders (at most 250, Shopify's page limit); reconciliation's read of chosen keys. */
+  ids?: readonly string[]
 }
 
 export interface ShopifyWebhookSubscription {
@@ -62,6 +64,7 @@ export class ShopifyAdminClient {
       status: query.status ?? 'any',
       since_id: query.sinceId,
       updated_at_min: query.updatedAtMin,
+      ids: query.ids?.map((id) => numericId(id, 'order')).join(','),
     }
     return this.#list('orders', query, filters, signal)
   }

@@ -10,6 +10,7 @@
  */
 import { parseUntrustedJson } from '../../connectors/wire/untrusted-json.ts'
 import { defineFlow, type FlowDefinition } from '../../engine/flow-definition.ts'
+import type { PolicyDomain } from '../../policies/consistency-policy-schema.ts'
 import { changedSince } from '../../policies/echo-watermark.ts'
 import { decideOwnership, ownedBy } from '../../policies/field-ownership.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
@@ -43,6 +44,7 @@ export function createErpCustomerToSalesforceFlow(
   const { erp, policies } = deps
   return defineFlow({
     name,
+    domain: 'customerMaster' satisfies PolicyDomain,
     trigger: { sourceSystem: erp.system, topics: [ERP_CUSTOMER_TOPIC] },
     async run(ctx, message): Promise<JsonValue> {
       const customer = await ctx.step('read-record', () => {

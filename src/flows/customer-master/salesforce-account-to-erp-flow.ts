@@ -16,6 +16,7 @@
  * Runs about one Account share its business key, so they never interleave.
  */
 import { defineFlow, type FlowDefinition, type RunContext } from '../../engine/flow-definition.ts'
+import type { PolicyDomain } from '../../policies/consistency-policy-schema.ts'
 import { isEcho } from '../../policies/echo-watermark.ts'
 import { decideOwnership } from '../../policies/field-ownership.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
@@ -44,6 +45,7 @@ export function createSalesforceAccountToErpFlow(
 ): FlowDefinition {
   return defineFlow({
     name,
+    domain: 'customerMaster' satisfies PolicyDomain,
     trigger: { sourceSystem: SALESFORCE_SYSTEM, topics: [ACCOUNT_CHANGE_TOPIC] },
     async run(ctx, message): Promise<JsonValue> {
       const change = await ctx.step('read-change', () =>

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { JournalEntry } from '../../canonical/index.ts'
 import { parseShopifyJson } from '../../connectors/shopify/shopify-json.ts'
 import { defineFlow, type FlowDefinition } from '../../engine/flow-definition.ts'
+import type { PolicyDomain } from '../../policies/consistency-policy-schema.ts'
 import {
   DEFAULT_MAX_JSON_DEPTH,
   DEFAULT_MAX_JSON_VALUES,
@@ -55,6 +56,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 export function createShopifySettlementsFlow(deps: JournalPostingDeps): FlowDefinition {
   return defineFlow({
     name: SHOPIFY_SETTLEMENTS_TO_NETSUITE,
+    domain: 'financialPostings' satisfies PolicyDomain,
     trigger: { sourceSystem: 'shopify', topics: [SETTLED_TRANSACTIONS_TOPIC] },
     async run(ctx, message): Promise<FinancialPostingsOutput> {
       const built = (await ctx.step('build-batches', () => {
@@ -75,6 +77,7 @@ export function createShopifySettlementsFlow(deps: JournalPostingDeps): FlowDefi
 export function createJournalBatchFlow(deps: JournalPostingDeps): FlowDefinition {
   return defineFlow({
     name: JOURNAL_BATCH_TO_NETSUITE,
+    domain: 'financialPostings' satisfies PolicyDomain,
     trigger: { sourceSystem: JOURNAL_BATCH_SOURCE, topics: [JOURNAL_BATCH_TOPIC] },
     async run(ctx, message): Promise<FinancialPostingsOutput> {
       const entry = await ctx.step('read-batch', () =>

@@ -1,6 +1,7 @@
 /** @module flows/inventory/inventory-level-flow — 3PL `inventory.adjusted` events → the level in one target system, guarded by the event sequence; and the heal flow reconciliation starts. */
 import { threePlInventoryEventToCanonical } from '../../connectors/threepl/threepl-inbound-mapping.ts'
 import { defineFlow, type FlowDefinition } from '../../engine/flow-definition.ts'
+import type { PolicyDomain } from '../../policies/consistency-policy-schema.ts'
 import { HubError } from '../../errors/hub-error.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
 import type { InventoryTargetPort, LevelToSet } from './inventory-target-port.ts'
@@ -43,6 +44,7 @@ export function parseHealMessage(payload: string): HealMessage {
 export function createInventoryLevelFlow(port: InventoryTargetPort): FlowDefinition {
   return defineFlow({
     name: `inventory-to-${port.system}`,
+    domain: 'inventory' satisfies PolicyDomain,
     trigger: { sourceSystem: 'threepl', topics: ['inventory.adjusted'] },
     async run(ctx, message): Promise<JsonValue> {
       const level = await ctx.step('map-level', () => {
@@ -79,6 +81,7 @@ export function createInventoryLevelFlow(port: InventoryTargetPort): FlowDefinit
 export function createInventoryHealFlow(port: InventoryTargetPort): FlowDefinition {
   return defineFlow({
     name: `inventory-heal-${port.system}`,
+    domain: 'inventory' satisfies PolicyDomain,
     trigger: { sourceSystem: RECONCILIATION_SOURCE, topics: [healTopic(port.system)] },
     async run(ctx, message) {
       const heal = await ctx.step('read-heal', () => {

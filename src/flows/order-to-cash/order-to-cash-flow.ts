@@ -17,6 +17,7 @@ import {
 import { threePlExternalReference } from '../../connectors/threepl/threepl-outbound-mapping.ts'
 import type { ShopifyPaymentResult } from '../../connectors/shopify/shopify-order-payment-client.ts'
 import { defineFlow, type FlowDefinition, type RunContext } from '../../engine/flow-definition.ts'
+import type { PolicyDomain } from '../../policies/consistency-policy-schema.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
 import { mapShopifyOrder } from '../order-to-erp/shopify-order-map-step.ts'
 import { ensureCustomerDelivery } from '../order-to-erp/ensure-customer-delivery.ts'
@@ -64,6 +65,7 @@ export function createOrderToCashFlow(deps: OrderToCashDeps): FlowDefinition {
 
   return defineFlow({
     name: deps.name ?? ORDER_TO_CASH,
+    domain: 'orderLifecycle' satisfies PolicyDomain,
     trigger: { sourceSystem: 'shopify', topics: ['orders/create'] },
     async run(ctx, message): Promise<CompletedOutput | CancelledOutput> {
       const order = await mapShopifyOrder(ctx, message)

@@ -5,6 +5,7 @@
  * order, guarded by the order's `updated_at`, so duplicates and late arrivals never roll it back.
  */
 import { defineFlow, type FlowDefinition } from '../../engine/flow-definition.ts'
+import type { PolicyDomain } from '../../policies/consistency-policy-schema.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
 import type { ErpOrderPort } from './erp-order-port.ts'
 import { mapShopifyOrder } from './shopify-order-map-step.ts'
@@ -25,22 +26,43 @@ export interface OrderToErpOutput {
   customerId: string
 }
 
+/**
+ * The topic a reconciliation heal of this flow's orders arrives on (order-heal-port.ts): the
+ * order as Shopify has it now, sent by the hub itself. No webhook can carry it: the gateway
+ * accepts only `resource/event` topics (shopify-webhook-headers.ts).
+ */
+export const orderHealTopic = (flowName: string): string => `reconciliation/heal/${flowName}`
+
 export function createOrderToErpFlow({ name, erp }: OrderToErpOptions): FlowDefinition {
   return defineFlow({
     name,
-    trigger: { sourceSystem: 'shopify', topics: ['orders/create', 'orders/updated'] },
+    domain: 'orderLifecycle' satisfies PolicyDomain,
+    trigger: {
+      sourceSystem: 'shopify',
+      topics: ['orders/create', 'orders/updated', orderHealTopic(name)],
+    },
     async run(ctx, message): Promise<OrderToErpOutput> {
       const order = await mapShopifyOrder(ctx, message)
       const customer = await ctx.deliver('ensure-customer', ensureCustomerDelivery(erp, order))
 
       const version = sourceVersionOrdinal(order.source.version)
+      // A heal rewrites the version the ERP already has (changed or deleted out of band), so the
+      // guard lets the equal version through, and its key carries the break's message id: a new
+      // effect, once per break. Its in-doubt read cannot tell a repaired order from a drifted one
+      // by the version, so it sends the upsert again (by external id, with the same key).
+      const heal = message.topic === orderHealTopic(name)
+      const keyVersion = heal
+        ? `${order.source.version ?? ''}#${message.sourceMessageId}`
+        : order.source.version
       const salesOrder = await ctx.deliver('create-sales-order', {
         target: erp.target,
         operation: erp.operations.upsertSalesOrder,
         businessKey: erp.salesOrderKey(order),
-        ...(order.source.version === undefined ? {} : { version: order.source.version }),
+        ...(keyVersion === undefined ? {} : { version: keyVersion }),
         ...(version === undefined ? {} : { entityVersion: version }),
-        lookup: ({ signal }) => erp.findSalesOrder(order, version, signal),
+        ...(heal ? { reapplyEqualVersion: true } : {}),
+        lookup: ({ signal }) =>
+          heal ? Promise.resolve(null) : erp.findSalesOrder(order, version, signal),
         perform: (call) => erp.upsertSalesOrder(order, customer.id, call),
         crossReferences: (result) => [
           {

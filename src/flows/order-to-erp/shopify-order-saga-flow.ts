@@ -27,6 +27,7 @@ import {
   type CompensationSpec,
   type FlowDefinition,
 } from '../../engine/flow-definition.ts'
+import type { PolicyDomain } from '../../policies/consistency-policy-schema.ts'
 import type { JsonValue } from '../../store/store-contract.ts'
 
 export const SHOPIFY_ORDER_SAGA = 'shopify-order-saga'
@@ -88,6 +89,7 @@ export function createShopifyOrderSagaFlow(deps: OrderSagaDeps): FlowDefinition 
 
   return defineFlow({
     name: SHOPIFY_ORDER_SAGA,
+    domain: 'orderLifecycle' satisfies PolicyDomain,
     trigger: { sourceSystem: 'shopify', topics: ['orders/create'] },
     async run(ctx, message): Promise<OrderSagaOutput> {
       const order = await mapShopifyOrder(ctx, message)

@@ -1,4 +1,4 @@
-/** @module gateway/routes/reconciliation-routes — reconciliation breaks for operators: list, assign, close. */
+/** @module gateway/routes/reconciliation-routes — reconciliation for operators: start a run and follow it; list, assign and close breaks. */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { BreakMoveOutcome } from '../../reconciliation/break-operations.ts'
@@ -32,6 +32,18 @@ const closeBody = z.strictObject(
   { error: 'must be a JSON object: { "note": "what was done to the systems" }' },
 )
 
+const runBody = z.strictObject(
+  {
+    domain: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .min(1, { error: 'must name a policy domain, e.g. "orderLifecycle"' }),
+  },
+  { error: 'must be a JSON object: { "domain": "orderLifecycle" }' },
+)
+
+const runPath = z.strictObject({ id: idString })
+
 /** Which states a move may start from, for the 409's fix. */
 const ALLOWED_FROM = { assign: 'open or healing', close: 'assigned' } as const
 
@@ -50,6 +62,40 @@ function answer(id: string, verb: 'assign' | 'close', result: BreakMoveOutcome) 
 }
 
 export function registerReconciliationRoutes(app: FastifyInstance, deps: GatewayDeps): void {
+  // 202: the compare goes on in the background; GET …/runs/:id follows it to `finished`.
+  app.post('/api/v1/reconciliation/runs', async (request, reply) => {
+    const body = parseRequestPart(runBody, request.body, 'body field')
+    const runs = deps.reconciliationRuns
+    const known = runs?.domains ?? []
+    const result = runs
+      ? await runs.start(body.domain, auditActor(request))
+      : { outcome: 'unknown_domain' as const }
+    if (result.outcome === 'unknown_domain') {
+      throw new GatewayHttpError(
+        404,
+        'not_found',
+        `no reconciliation job for domain "${body.domain}" in this hub; ${known.length === 0 ? 'none is bound (bind an order flow to NetSuite under flows)' : `bound: ${known.join(', ')}`}`,
+      )
+    }
+    if (result.outcome !== 'started') {
+      throw new GatewayHttpError(
+        409,
+        'conflict',
+        `reconciliation run ${result.run.id} of ${body.domain} is ${result.run.state}; follow it at /api/v1/reconciliation/runs/${result.run.id} and start another once it has finished`,
+      )
+    }
+    return reply.code(202).send({ run: result.run })
+  })
+
+  app.get('/api/v1/reconciliation/runs/:id', async (request) => {
+    const { id } = parseRequestPart(runPath, request.params, 'path parameter')
+    const found = await deps.reconciliationRuns?.get(id)
+    if (found === undefined || found === null) {
+      throw new GatewayHttpError(404, 'not_found', `no reconciliation run ${id}`)
+    }
+    return found
+  })
+
   app.get('/api/v1/reconciliation/breaks', async (request) => {
     const query = parseRequestPart(listQuery, request.query, 'query parameter')
     const breaks = await deps.reconciliation.listBreaks({

@@ -2,6 +2,7 @@
 
 import type { SimResponse } from '../kit/sim-response.ts'
 import { nsErrors } from './netsuite-errors.ts'
+import { closedPeriodRefusal, periodFor } from './netsuite-posting-period.ts'
 import type { NetSuiteRecordStore, RecordType, StoredRecord } from './netsuite-record-store.ts'
 
 type Fields = Record<string, unknown>
@@ -73,21 +74,6 @@ export function normaliseJournalLines(
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
-/** The posting period (not a quarter or year) whose dates hold `day`, a `YYYY-MM-DD` string. */
-function periodFor(store: NetSuiteRecordStore, day: string): StoredRecord | undefined {
-  return store
-    .list('accountingPeriod')
-    .find(
-      (p) =>
-        p.fields.isQuarter !== true &&
-        p.fields.isYear !== true &&
-        typeof p.fields.startDate === 'string' &&
-        typeof p.fields.endDate === 'string' &&
-        p.fields.startDate <= day &&
-        day <= p.fields.endDate,
-    )
-}
-
 /**
  * Resolves the header: subsidiary, and the posting period (given, or the one holding `tranDate`,
  * as NetSuite defaults it). Runs before the business rules so they see resolved references.
@@ -146,13 +132,8 @@ export function journalEntryRules(
         'postingPeriod',
       )
     }
-    if (period.fields.closed === true || period.fields.allLocked === true) {
-      const name = typeof period.fields.periodName === 'string' ? period.fields.periodName : ''
-      return nsErrors.userError(
-        `The accounting period ${name} is closed or locked; you cannot post to it.`,
-        'postingPeriod',
-      )
-    }
+    const closed = closedPeriodRefusal(period, { receivables: false })
+    if (closed) return closed
   }
   const lines = journalLinesOf(fields)
   if (lines.length === 0) {

@@ -235,6 +235,7 @@ function businessRules(
         ? null
         : nsErrors.userError('Please enter value(s) for: Name.', 'name')
     case 'invoice':
+    case 'creditMemo':
     case 'itemFulfillment':
     case 'journalEntry':
       return null

@@ -7,6 +7,7 @@ export const RECORD_TYPES = [
   'location',
   'invoice',
   'itemFulfillment',
+  'creditMemo',
   // The general ledger: journal entries and what they post against. Not seeded (a test seeds the
   // chart of accounts it needs), so the internal ids of everything else stay as they were.
   'journalEntry',
@@ -23,6 +24,7 @@ export type RecordType = (typeof RECORD_TYPES)[number]
 const TRAN_ID_PREFIX: Partial<Record<RecordType, string>> = {
   salesOrder: 'SO',
   invoice: 'INV',
+  creditMemo: 'CM',
   itemFulfillment: 'IF',
   journalEntry: 'JE',
 }
@@ -227,6 +229,8 @@ export function refNameOf(record: StoredRecord): string {
       return `Sales Order #${text(f.tranId)}`
     case 'invoice':
       return `Invoice #${text(f.tranId)}`
+    case 'creditMemo':
+      return `Credit Memo #${text(f.tranId)}`
     case 'itemFulfillment':
       return `Item Fulfillment #${text(f.tranId)}`
     case 'journalEntry':

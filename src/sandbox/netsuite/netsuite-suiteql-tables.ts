@@ -68,6 +68,7 @@ const scalar = (value: unknown): SqlValue =>
 export const TRANSACTION_TYPES: Readonly<Record<string, RecordType>> = {
   SalesOrd: 'salesOrder',
   CustInvc: 'invoice',
+  CustCred: 'creditMemo',
   ItemShip: 'itemFulfillment',
   Journal: 'journalEntry',
 }
@@ -122,6 +123,45 @@ const transaction = table<StoredRecord>({
     const rows = wanted.flatMap((type) => ctx.store.list(type))
     return wanted.length > 1 ? rows.sort((a, b) => Number(a.id) - Number(b.id)) : rows
   },
+})
+
+interface LineRow {
+  readonly transaction: StoredRecord
+  readonly line: Readonly<Record<string, unknown>>
+  readonly index: number
+}
+
+/**
+ * The item lines of the transactions with an item sublist, one row each. NetSuite's table also
+ * holds a main line per transaction (`mainline = 'T'`) and signs quantities by direction; the
+ * simulator serves item lines only, with the quantities as entered.
+ */
+const transactionLine = table<LineRow>({
+  name: 'transactionline',
+  columns: {
+    id: (r) => r.index + 1,
+    transaction: (r) => Number(r.transaction.id),
+    linesequencenumber: (r) => (typeof r.line.line === 'number' ? r.line.line : r.index + 1),
+    mainline: () => 'F',
+    item: (r) => refId(r.line.item),
+    quantity: (r) => num(r.line.quantity),
+    rate: (r) => num(r.line.rate),
+    netamount: (r) => num(r.line.amount),
+    memo: (r) => text(r.line.description),
+  },
+  rows: (ctx) =>
+    Object.values(TRANSACTION_TYPES)
+      .flatMap((type) => ctx.store.list(type))
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .flatMap((transaction) => {
+        const sublist = transaction.fields.item as { items?: unknown } | undefined
+        const items = Array.isArray(sublist?.items) ? (sublist.items as unknown[]) : []
+        return items.flatMap((line, index) =>
+          typeof line === 'object' && line !== null
+            ? [{ transaction, line: line as Record<string, unknown>, index }]
+            : [],
+        )
+      }),
 })
 
 const item = table<StoredRecord>({
@@ -189,7 +229,13 @@ const location = table<StoredRecord>({
 })
 
 export const SUITEQL_TABLES: ReadonlyMap<string, SuiteQlTable> = new Map(
-  [customer, transaction, itemWithStock, inventoryItemLocations, location, ...LEDGER_TABLES].map(
-    (t) => [t.name, t],
-  ),
+  [
+    customer,
+    transaction,
+    transactionLine,
+    itemWithStock,
+    inventoryItemLocations,
+    location,
+    ...LEDGER_TABLES,
+  ].map((t) => [t.name, t]),
 )

@@ -1,4 +1,4 @@
-/** @module sandbox/netsuite/netsuite-transform-routes — `POST /salesOrder/{id}/!transform/{invoice|itemFulfillment}` behind the fault gate, each new record counted in the ledger. */
+/** @module sandbox/netsuite/netsuite-transform-routes — `POST /salesOrder/{id}/!transform/{invoice|itemFulfillment}` and `POST /invoice/{id}/!transform/creditMemo` behind the fault gate, each new record counted in the ledger. */
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { BusinessKey } from '../kit/effects-ledger.ts'
@@ -12,7 +12,8 @@ import { isRecordType } from './netsuite-record-store.ts'
 import type { StoredRecord } from './netsuite-record-store.ts'
 import { RECORD_PATH, recordUrl } from './netsuite-record-view.ts'
 import type { NetSuiteStock } from './netsuite-stock.ts'
-import { isTransformTarget, transformSalesOrder } from './netsuite-transform.ts'
+import { creditInvoice } from './netsuite-credit-memo.ts'
+import { isTransformTarget, transformSalesOrder, type Transformed } from './netsuite-transform.ts'
 
 export const NETSUITE_TRANSFORM_ROUTES: readonly RouteDescription[] = [
   {
@@ -20,6 +21,12 @@ export const NETSUITE_TRANSFORM_ROUTES: readonly RouteDescription[] = [
     path: `${RECORD_PATH}/salesOrder/{id}/!transform/invoice?replace=item`,
     description:
       'invoice from a sales order → 204 + Location; NOT idempotent: each call bills what is left, INVALID_INITIALIZE_REF once nothing is',
+  },
+  {
+    method: 'POST',
+    path: `${RECORD_PATH}/invoice/{id}/!transform/creditMemo`,
+    description:
+      'credit memo from an invoice, applied to what is open on it → 204 + Location; NOT idempotent; refused USER_ERROR in a period closed or A/R-locked',
   },
   {
     method: 'POST',
@@ -45,14 +52,21 @@ export function mountNetSuiteTransformRoutes(
   const sourceOf = (request: FastifyRequest): StoredRecord | undefined => {
     const { type, ref } = paramsOf(request)
     // The transform addresses its source by internal id, as NetSuite documents it.
-    return type === 'salesOrder' && /^\d+$/.test(ref) ? store.find('salesOrder', ref) : undefined
+    if (!/^\d+$/.test(ref)) return undefined
+    if (type === 'salesOrder') return store.find('salesOrder', ref)
+    return type === 'invoice' ? store.find('invoice', ref) : undefined
   }
-  // Keyed by the source order, so a second invoice for one order shows as `creates: 2`.
+  const isCredit = (request: FastifyRequest): boolean => {
+    const { type, target } = paramsOf(request)
+    return type === 'invoice' && target === 'creditMemo'
+  }
+  // Keyed by the source, so a second invoice for one order (or a second credit memo for one
+  // invoice) shows as `creates: 2`.
   const keyOf = (request: FastifyRequest): BusinessKey | null => {
-    const order = sourceOf(request)
+    const source = sourceOf(request)
     const { target } = paramsOf(request)
-    if (!order || !isTransformTarget(target)) return null
-    return { recordType: target, key: keyOfRecord(order).key }
+    if (!source || !(isCredit(request) || isTransformTarget(target))) return null
+    return { recordType: target, key: keyOfRecord(source).key }
   }
 
   app.route({
@@ -65,20 +79,19 @@ export function mountNetSuiteTransformRoutes(
         const { type, target } = paramsOf(request)
         if (!isRecordType(type)) return nsErrors.unknownRecordType(type)
         if (!isRecordType(target)) return nsErrors.unknownRecordType(target)
-        const order = sourceOf(request)
-        if (!order) return nsErrors.nonexistentId()
-        if (!isTransformTarget(target)) {
+        const source = sourceOf(request)
+        if (!source) return nsErrors.nonexistentId()
+        const context = { store, stock: deps.stock, now: deps.gate.now }
+        let made: Transformed
+        if (isCredit(request)) {
+          made = creditInvoice(context, source, request.body)
+        } else if (source.type === 'salesOrder' && isTransformTarget(target)) {
+          const query = request.query as Record<string, string | undefined>
+          const replace = (query.replace ?? '').split(',').includes('item')
+          made = transformSalesOrder(context, source, target, request.body, replace)
+        } else {
           return nsErrors.userError(`A ${type} cannot be transformed into a ${target}.`)
         }
-        const query = request.query as Record<string, string | undefined>
-        const replace = (query.replace ?? '').split(',').includes('item')
-        const made = transformSalesOrder(
-          { store, stock: deps.stock, now: deps.gate.now },
-          order,
-          target,
-          request.body,
-          replace,
-        )
         if (!made.ok) return made.response
         const key = keyOf(request)
         if (key) deps.ledger.recordEffect(key, 'create')

@@ -2,6 +2,7 @@
 
 import type { SimResponse } from '../kit/sim-response.ts'
 import { nsError, nsErrors } from './netsuite-errors.ts'
+import { receivablesPeriodRefusal } from './netsuite-posting-period.ts'
 import { cents, linesOf } from './netsuite-record-rules.ts'
 import type { Line } from './netsuite-record-rules.ts'
 import type { NetSuiteRecordStore, StoredRecord } from './netsuite-record-store.ts'
@@ -149,6 +150,12 @@ export function transformSalesOrder(
   const fields =
     target === 'invoice' ? invoiceFields(order, lines) : fulfillmentFields(order, lines)
   const today = new Date(ctx.now()).toISOString().slice(0, 10)
+  // An invoice posts to receivables (a sales order does not): its date must be in an open period.
+  if (target === 'invoice') {
+    const day = typeof header.tranDate === 'string' ? header.tranDate : today
+    const closed = receivablesPeriodRefusal(ctx.store, day)
+    if (closed) return { ok: false, response: closed }
+  }
   const record = ctx.store.insert(target, externalId, { tranDate: today, ...fields, ...header })
   if (target === 'itemFulfillment') {
     for (const line of lines) {
@@ -237,7 +244,7 @@ function fulfillmentFields(order: StoredRecord, lines: Line[]): Record<string, u
   }
 }
 
-function pick(fields: Readonly<Record<string, unknown>>, names: readonly string[]) {
+export function pick(fields: Readonly<Record<string, unknown>>, names: readonly string[]) {
   return Object.fromEntries(names.flatMap((n) => (fields[n] === undefined ? [] : [[n, fields[n]]])))
 }
 

@@ -12,6 +12,11 @@ export const generateInput = z.strictObject({
   ratePerSecond: z.number().positive().max(10_000).optional(),
   customers: z.number().int().min(1).max(100_000).optional(),
   skus: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * False: the orders exist in the shop but no `orders/create` webhook is ever sent for them, a
+   * delivery Shopify silently dropped (campaign test 10); only reconciliation can find them.
+   */
+  webhooks: z.boolean().optional(),
 })
 export type GenerateOrdersInput = z.input<typeof generateInput>
 
@@ -75,7 +80,12 @@ export class OrderGenerator {
   generate(input: z.output<typeof generateInput>): GenerateResult {
     const ids = Array.from({ length: input.count }, () => this.#store.nextId('order'))
     const create = (id: bigint): void =>
-      this.#createOne(id, input.customers ?? 10, input.skus ?? CATALOGUE.map((c) => c.sku))
+      this.#createOne(
+        id,
+        input.customers ?? 10,
+        input.skus ?? CATALOGUE.map((c) => c.sku),
+        input.webhooks !== false,
+      )
     if (input.ratePerSecond === undefined) {
       ids.forEach(create)
       return { orderIds: ids.map(String), scheduled: false, done: Promise.resolve() }
@@ -123,7 +133,7 @@ export class OrderGenerator {
     this.#rng = seededRandom(this.#seed).fork(0x0dde5)
   }
 
-  #createOne(id: bigint, poolSize: number, skus: readonly string[]): void {
+  #createOne(id: bigint, poolSize: number, skus: readonly string[], notify: boolean): void {
     const rng = this.#rng
     const n = rng.int(1, poolSize)
     const customer = this.#customer(n)
@@ -147,7 +157,7 @@ export class OrderGenerator {
       },
       id,
     )
-    this.#hooks.orderCreated(order)
+    if (notify) this.#hooks.orderCreated(order)
   }
 
   /** Customer n of the pool: the same email every time, so repeat buyers reuse one customer id. */

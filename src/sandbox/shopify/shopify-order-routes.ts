@@ -31,10 +31,16 @@ function timeFilter(min: string | undefined, max: string | undefined, at: number
   return (Number.isNaN(lo) || at >= lo) && (Number.isNaN(hi) || at <= hi)
 }
 
-/** status (open by default, as Shopify: a client that forgets status=any misses closed and cancelled orders). */
+/**
+ * status (open by default, as Shopify: a client that forgets status=any misses closed and cancelled
+ * orders); `ids` (comma-separated) keeps only those orders.
+ */
 export function orderFilter(orders: readonly OrderRecord[], params: Params): OrderRecord[] {
   const status = params.status ?? 'open'
+  const ids =
+    params.ids === undefined ? undefined : new Set(params.ids.split(',').map((i) => i.trim()))
   return orders.filter((o) => {
+    if (ids !== undefined && !ids.has(String(o.id))) return false
     const closed = o.body.closed_at !== null
     const cancelled = o.body.cancelled_at !== null
     const statusOk =

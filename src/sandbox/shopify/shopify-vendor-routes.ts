@@ -7,7 +7,7 @@ const A = '/admin/api/{version}'
 export const SHOPIFY_VENDOR_ROUTES: readonly RouteDescription[] = [
   {
     method: 'GET',
-    path: `${A}/orders.json?limit=&since_id=&status=&created_at_min=&updated_at_min=&page_info=`,
+    path: `${A}/orders.json?limit=&since_id=&ids=&status=&created_at_min=&updated_at_min=&page_info=`,
     description: 'orders (status=open by default), Link header for the next page',
   },
   {

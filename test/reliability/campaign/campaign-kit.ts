@@ -68,7 +68,8 @@ export interface CampaignEnv {
 export async function startCampaignEnv(options: {
   pgUrl: string
   sandbox?: SandboxOptions
-  config?: Record<string, unknown>
+  /** Hub config over the harness's; a function when it needs the simulators' addresses. */
+  config?: Record<string, unknown> | ((sandbox: Sandbox) => Record<string, unknown>)
   env?: Record<string, string>
   /** Extra environment for the first hub only (the one webhooks go to), e.g. LD_PRELOAD. */
   mainHubEnv?: Record<string, string>
@@ -88,7 +89,9 @@ export async function startCampaignEnv(options: {
   target.pathname = `/${database}`
   const databaseUrl = target.toString()
   const configPath = join(dir, 'hub.json')
-  await writeFile(configPath, JSON.stringify(harnessConfig(sandbox, options.config)))
+  const extraConfig =
+    typeof options.config === 'function' ? options.config(sandbox) : options.config
+  await writeFile(configPath, JSON.stringify(harnessConfig(sandbox, extraConfig)))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const hubTopics = options.hubTopics ?? ['orders/create']

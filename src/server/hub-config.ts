@@ -10,9 +10,14 @@ import { SapConnectionSpec } from '../connectors/sap/sap-spec.ts'
 import { SalesforceConnectionSpec } from '../connectors/salesforce/salesforce-spec.ts'
 import { ThreePlConnectionSpec } from '../connectors/threepl/threepl-spec.ts'
 import { OrderToCashPolicySpec } from '../flows/order-to-cash/order-to-cash-policy.ts'
+import {
+  financialPostingsProblems,
+  FinancialPostingsBindingSpec,
+} from './hub-financial-postings-config.ts'
 import { formatIssuePath } from '../connectors/config-spec.ts'
 import { parsePolicies, PolicyError } from '../policies/consistency-policy-parse.ts'
 import type { ConsistencyPolicies } from '../policies/consistency-policy-schema.ts'
+import { InventoryFlowBinding, inventoryBindingProblems } from './hub-inventory-config.ts'
 
 const connectionName = z
   .string()
@@ -28,6 +33,8 @@ const FLOW_NAMES = [
   'shopify-order-to-cash',
   'shopify-order-fulfilment-saga',
   'customer-master',
+  'financial-postings',
+  'threepl-inventory',
 ] as const
 
 const bindingName = z
@@ -93,6 +100,10 @@ const FlowBinding = z.discriminatedUnion(
       }),
       erpConnection: connectionName,
     }),
+    /** Financial postings (docs/processes.md §4): see hub-financial-postings.ts. */
+    FinancialPostingsBindingSpec,
+    /** Inventory (docs/processes.md §3): see hub-inventory-config.ts. */
+    InventoryFlowBinding,
     z.strictObject({
       /** The first flow's name, kept for existing configs: the same flow bound to NetSuite. */
       flow: z.literal('shopify-order-to-netsuite'),
@@ -249,6 +260,7 @@ function checkReferences(config: HubConfig, source: string): HubConfig {
   }
   const named = new Map<string, number>()
   for (const [i, binding] of config.flows.entries()) {
+    if (binding.flow === 'threepl-inventory') continue // inventoryBindingProblems checks it
     const name =
       binding.flow === 'shopify-order-to-netsuite' ? binding.flow : (binding.name ?? binding.flow)
     const first = named.get(name)
@@ -278,6 +290,8 @@ function checkReferences(config: HubConfig, source: string): HubConfig {
       check(`flows[${i}].threeplConnection`, 'threepl', '3PL', binding.threeplConnection)
     }
   }
+  problems.push(...financialPostingsProblems(config.flows))
+  problems.push(...inventoryBindingProblems(config))
   if (problems.length > 0) {
     throw new ConfigError(`${source} is invalid; fix these fields:\n${problems.join('\n')}`)
   }

@@ -5,9 +5,6 @@
  * (customer-master-fields.ts): the org needs the `Credit_Limit__c` and `Payment_Terms__c` custom
  * fields; the sandbox org gets them installed here.
  */
-import type { Logger } from 'pino'
-import type { Clock } from '../clock/clock.ts'
-import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
 import { NetSuiteClient } from '../connectors/netsuite/netsuite-client.ts'
 import { netsuiteConnectorSpec } from '../connectors/netsuite/netsuite-connector-spec.ts'
 import { SapClient } from '../connectors/sap/sap-client.ts'
@@ -23,12 +20,10 @@ import {
   SALESFORCE_ACCOUNT_TO_ERP,
 } from '../flows/customer-master/salesforce-account-to-erp-flow.ts'
 import { createSapCustomerPort } from '../flows/customer-master/sap-customer-port.ts'
-import type { ConsistencyPolicies } from '../policies/consistency-policy-schema.ts'
 import type { SalesforceSimulator } from '../sandbox/salesforce/salesforce-simulator.ts'
-import type { Store } from '../store/store-contract.ts'
 import { startAccountCdc, type AccountCdc } from './hub-account-cdc.ts'
 import type { FlowBinding } from './hub-config.ts'
-import type { ResolvedConnections } from './hub-connections.ts'
+import type { ProcessContext } from './hub-process-context.ts'
 import { governedByConnection, type GovernedTarget } from './hub-governed-target.ts'
 
 type CustomerMasterBinding = Extract<FlowBinding, { flow: 'customer-master' }>
@@ -40,17 +35,7 @@ export interface CustomerMasterBindings {
   subscribe(engine: Pick<HubEngine, 'ingest'>): AccountCdc[]
 }
 
-export interface CustomerMasterContext {
-  connections: ResolvedConnections
-  policies: ConsistencyPolicies
-  store: Store
-  sharedTokens: SharedTokenStore
-  tenantId: string
-  clock: Clock
-  logger: Logger
-}
-
-export function customerMasterBindings(context: CustomerMasterContext): CustomerMasterBindings {
+export function customerMasterBindings(context: ProcessContext): CustomerMasterBindings {
   const { connections, clock, sharedTokens } = context
   const bindings = connections.flows.filter(
     (b): b is CustomerMasterBinding => b.flow === 'customer-master',

@@ -22,6 +22,7 @@ import { createSapOrderToCashPort } from '../flows/order-to-cash/sap-order-to-ca
 import { orderToCashBindings } from './hub-order-to-cash.ts'
 import { fulfilmentSagaFlow } from './hub-fulfilment-saga.ts'
 import { governedByConnection, type GovernedTarget } from './hub-governed-target.ts'
+import { inventoryFlows } from './hub-inventory.ts'
 
 /** Builds each ERP connection's port once: every flow calling one account shares its client, token and governor. */
 function erpPorts(
@@ -155,6 +156,17 @@ export function buildFlows(
       case 'customer-master':
         // Bound in hub-customer-master.ts: it needs the store and a change-event subscription.
         return []
+      case 'financial-postings':
+        // Bound in hub-financial-postings.ts: it needs the policies, the store and a schedule.
+        return []
+      case 'threepl-inventory':
+        // Through the ERP's and the shop's governed targets, as the order flows deliver.
+        return inventoryFlows(binding, {
+          connections,
+          netsuite: ports.netsuiteClient(binding.erpConnection),
+          netsuiteTarget: ports.netsuite(binding.erpConnection).target,
+          shopifyTarget: (name) => cash.shop(name).target,
+        })
     }
   })
   // Two bindings of the same flow would be two flows with one name: the first wins.

@@ -7,7 +7,6 @@ import type { Server } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { pino, type DestinationStream } from 'pino'
 import type { Clock } from '../clock/clock.ts'
-import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
 import { ShopifyAdminClient } from '../connectors/shopify/shopify-admin-client.ts'
 import { combineObservers } from '../engine/engine-observer.ts'
 import { HubEngine, type EngineOptions } from '../engine/hub-engine.ts'
@@ -27,13 +26,11 @@ import type { Store } from '../store/store-contract.ts'
 import { startDemoTraffic, type DemoTraffic } from './demo-traffic.ts'
 import { loadHubConfig, type HubConfig } from './hub-config.ts'
 import { resolveConnections, SANDBOX_CONNECTION } from './hub-connections.ts'
-import { customerMasterBindings, installCustomerMasterFields } from './hub-customer-master.ts'
+import { installCustomerMasterFields } from './hub-customer-master.ts'
+import { composeProcesses, governTargets } from './hub-processes.ts'
 import { createCrashPointTrigger } from './crash-point-trigger.ts'
-import { buildFlows } from './hub-flows.ts'
 import { startHubAlerting } from './hub-alerting.ts'
-import { applyDomainBudgets } from './hub-budgets.ts'
 import { startHubClock } from './hub-clock.ts'
-import { orderReconciliationJob, startHubReconciliation } from './hub-reconciliation.ts'
 import { buildGatewayDeps } from './hub-gateway-deps.ts'
 import { assertDurable, openStore } from './store-factory.ts'
 
@@ -136,23 +133,8 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
         (await store.statsGet({ tenantId: config.tenantId, now: clock.now() })).backlogByFlow,
     )
     const tenantId = config.tenantId
-    const sharedTokens: SharedTokenStore = {
-      tokenGet: (p) => store.credentialTokenGet({ tenantId, ...p }),
-      tokenPut: (p) => store.credentialTokenPut({ tenantId, ...p }),
-      refreshLock: (p, work) => store.credentialTokenLock({ tenantId, ...p }, work),
-    }
-    const { flows, targets, sli } = buildFlows(connections, clock, sharedTokens)
-    const customerMaster = customerMasterBindings({
-      connections,
-      policies: config.policies,
-      store,
-      sharedTokens,
-      tenantId,
-      clock,
-      logger,
-    })
-    flows.push(...customerMaster.flows)
-    targets.push(...customerMaster.targets)
+    const processes = composeProcesses({ config, connections, store, clock, logger })
+    const { flows, targets, sli } = processes
     registerBusinessSlis(
       metrics.registry,
       () => store.sliSnapshot({ tenantId, now: clock.now(), windowMs: SLI_WINDOW_MS, ...sli }),
@@ -198,50 +180,14 @@ export async function startHub(options: HubStartOptions): Promise<RunningHub> {
       ...(options.crashPoints ? { crashPoints: createCrashPointTrigger(options.crashPoints) } : {}),
       ...options.engine,
     })
-    for (const target of targets) {
-      const limit = await target.concurrencyLimit().catch((error: unknown) => {
-        logger.warn(
-          { err: error, target: target.key },
-          'could not read the target limits; using the default',
-        )
-        return undefined
-      })
-      const concurrency = limit ?? target.configured.concurrency
-      const perSecond = target.configured.deliveriesPerSecond
-      engine.gates.configure(target.key, {
-        ...(concurrency === undefined ? {} : { concurrency }),
-        ...(perSecond === undefined ? {} : { rate: { perSecond } }),
-      })
-      logger.info(
-        {
-          target: target.key,
-          concurrency: engine.gates.governor(target.key).limit,
-          deliveriesPerSecond: engine.gates.rateLimit(target.key)?.perSecond ?? null,
-        },
-        'target governed',
-      )
-    }
-    applyDomainBudgets({
-      gates: engine.gates,
-      budgets: policyPlan.budgets,
-      targets,
-      flows,
-      logger,
-    })
+    await governTargets({ engine, targets, flows, budgets: policyPlan.budgets, logger })
     if (options.worker !== false) {
       engine.start()
       cleanup.push(() => engine.stop())
     }
     // Stopped before the engine (cleanup runs in reverse): the delivery in hand is committed first.
-    for (const cdc of customerMaster.subscribe(engine)) cleanup.push(() => cdc.stop())
-    const reconciliation = startHubReconciliation({
-      engine,
-      logger,
-      jobs: [orderReconciliationJob({ config, connections, engine, clock, sharedTokens })].flatMap(
-        (job) => job ?? [],
-      ),
-    })
-    cleanup.push(() => reconciliation.stop())
+    const { stops, reconciliation } = processes.start(engine)
+    cleanup.push(...stops)
 
     const deps = buildGatewayDeps({
       config,

@@ -1,27 +1,16 @@
 /** @module server/hub-reconciliation — reconciliation jobs bound to the hub by policy: run on a timer and on an operator's request, one run per domain at a time across hub processes, heals settled as the engine finishes them. */
 import type { Logger } from 'pino'
-import type { Clock } from '../clock/clock.ts'
-import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
-import { NetSuiteClient } from '../connectors/netsuite/netsuite-client.ts'
-import { ShopifyAdminClient } from '../connectors/shopify/shopify-admin-client.ts'
 import type { HubEngine } from '../engine/hub-engine.ts'
-import { netsuiteSalesOrderSide } from '../flows/order-to-erp/netsuite-sales-order-side.ts'
-import { orderHealPort } from '../flows/order-to-erp/order-heal-port.ts'
-import { ORDER_DOMAIN } from '../flows/order-to-erp/order-recon-record.ts'
-import { SHOPIFY_ORDER_TO_ERP } from '../flows/order-to-erp/order-to-erp-flow.ts'
-import { shopifyOrderSide } from '../flows/order-to-erp/shopify-order-side.ts'
-import { SHOPIFY_ORDER_TO_NETSUITE } from '../flows/order-to-erp/shopify-order-to-netsuite-flow.ts'
 import type { HealPolicy } from '../reconciliation/heal-policy.ts'
 import { reconcile, settleHeals, type HealPort } from '../reconciliation/reconciler.ts'
 import type { ReconciliationSide } from '../reconciliation/reconciliation-port.ts'
+import type { ToleranceRule } from '../reconciliation/tolerance-rules.ts'
 import {
   BREAK_STATES,
   type AuditActor,
   type BreakState,
   type ReconciliationRun,
 } from '../store/store-contract.ts'
-import type { HubConfig } from './hub-config.ts'
-import type { ResolvedConnections } from './hub-connections.ts'
 
 /**
  * A run still `running` after this long was abandoned by a hub that died mid-compare. Far above
@@ -32,12 +21,23 @@ const STALE_RUN_MS = 30 * 60_000
 /** How often breaks being healed are checked against their heal runs. */
 const DEFAULT_SETTLE_EVERY_MS = 2_000
 
-/** One domain's reconciliation as the hub runs it: what to compare and how to repair. */
-export interface ReconciliationJob {
-  domain: string
+/** One compare of a domain: a golden source against one target system, and how to repair it. */
+export interface ReconciliationLeg {
   source: ReconciliationSide
   target: ReconciliationSide
   heal: HealPort
+}
+
+/** One domain's reconciliation as the hub runs it: what to compare and how to repair. */
+export interface ReconciliationJob {
+  domain: string
+  /**
+   * The compares of one run, one per target system (inventory: NetSuite, then Shopify). Made
+   * afresh per run: a side may hold what it read (the 3PL's snapshot) for its one compare.
+   */
+  legs(): readonly ReconciliationLeg[]
+  /** Differences within these are not breaks; default exact. */
+  tolerance?: readonly ToleranceRule[]
   policy: HealPolicy
   /** Between scheduled runs; undefined: on request only. */
   everyMs: number | undefined
@@ -62,67 +62,6 @@ export interface HubReconciliation {
   stop(): Promise<void>
 }
 
-/**
- * The order domain's job: Shopify's orders (golden for the lines, customer and name the order flow
- * writes) against the sales orders of the NetSuite account the order flow is bound to. Undefined
- * when no order flow goes to NetSuite (SAP has no order compare yet: its sales orders carry no
- * field the order flow could be matched by in bulk).
- */
-export function orderReconciliationJob(parts: {
-  config: HubConfig
-  connections: ResolvedConnections
-  engine: HubEngine
-  clock: Clock
-  sharedTokens?: SharedTokenStore
-}): ReconciliationJob | undefined {
-  const { config, connections } = parts
-  for (const binding of config.flows) {
-    const bound =
-      binding.flow === 'shopify-order-to-netsuite'
-        ? {
-            flowName: SHOPIFY_ORDER_TO_NETSUITE,
-            shop: binding.shopifyConnection,
-            netsuite: binding.netsuiteConnection,
-          }
-        : binding.flow === 'shopify-order-to-erp' && binding.erp === 'netsuite'
-          ? {
-              flowName: binding.name ?? SHOPIFY_ORDER_TO_ERP,
-              shop: binding.shopifyConnection,
-              netsuite: binding.erpConnection,
-            }
-          : undefined
-    if (bound === undefined) continue
-    const shop = connections.shopify.get(bound.shop)
-    const account = connections.netsuite.get(bound.netsuite)
-    if (shop === undefined || account === undefined) continue
-    const shopify = new ShopifyAdminClient(shop, { clock: parts.clock })
-    // Its own client (reads only, so outside the delivery governor), sharing the account's token.
-    const netsuite = new NetSuiteClient(account, {
-      clock: parts.clock,
-      ...(parts.sharedTokens === undefined ? {} : { sharedTokens: parts.sharedTokens }),
-    })
-    const policy = config.policies.orderLifecycle.reconciliation
-    return {
-      domain: ORDER_DOMAIN,
-      source: shopifyOrderSide(shopify),
-      target: netsuiteSalesOrderSide(netsuite),
-      heal: orderHealPort({
-        engine: parts.engine,
-        shopify,
-        connection: bound.shop,
-        flowName: bound.flowName,
-      }),
-      policy: {
-        autoHeal: ['missing_in_target', 'field_mismatch'],
-        maxAutoHealDiff: null,
-        assignee: policy.assignee,
-      },
-      everyMs: policy.everyMs,
-    }
-  }
-  return undefined
-}
-
 export function startHubReconciliation(parts: {
   engine: HubEngine
   jobs: readonly ReconciliationJob[]
@@ -136,29 +75,33 @@ export function startHubReconciliation(parts: {
   const inFlight = new Set<Promise<void>>()
   const timers: NodeJS.Timeout[] = []
 
-  const execute = async (job: ReconciliationJob, run: ReconciliationRun): Promise<void> => {
-    try {
-      const outcome = await reconcile({
-        store,
-        tenantId,
-        clock,
-        domain: job.domain,
-        source: job.source,
-        target: job.target,
-        tolerance: [],
-        policy: job.policy,
-        heal: job.heal,
-        run,
-        signal: stopping.signal,
-        ...(job.pageSize === undefined ? {} : { pageSize: job.pageSize }),
-      })
-      logger.info(
-        { domain: job.domain, runId: run.id, stats: outcome.run.stats },
-        'reconciliation run finished',
-      )
-    } catch (error) {
-      // reconcile() has marked the run failed with the error; the next run starts afresh.
-      logger.error({ err: error, domain: job.domain, runId: run.id }, 'reconciliation run failed')
+  /** The legs one after another, each on its own run; one failing leaves the others to run. */
+  const execute = async (
+    job: ReconciliationJob,
+    legs: readonly { leg: ReconciliationLeg; run: ReconciliationRun }[],
+  ): Promise<void> => {
+    for (const { leg, run } of legs) {
+      try {
+        const outcome = await reconcile({
+          store,
+          tenantId,
+          clock,
+          domain: job.domain,
+          ...leg,
+          tolerance: job.tolerance ?? [],
+          policy: job.policy,
+          run,
+          signal: stopping.signal,
+          ...(job.pageSize === undefined ? {} : { pageSize: job.pageSize }),
+        })
+        logger.info(
+          { domain: job.domain, runId: run.id, stats: outcome.run.stats },
+          'reconciliation run finished',
+        )
+      } catch (error) {
+        // reconcile() has marked the run failed with the error; the next run starts afresh.
+        logger.error({ err: error, domain: job.domain, runId: run.id }, 'reconciliation run failed')
+      }
     }
   }
 
@@ -169,26 +112,60 @@ export function startHubReconciliation(parts: {
   ): Promise<ReconciliationStartOutcome> => {
     const job = jobs.get(domain)
     if (job === undefined) return { outcome: 'unknown_domain' }
+    const [first, ...others] = job.legs()
+    if (first === undefined) throw new Error(`the ${domain} reconciliation has nothing to compare`)
     const begun = await store.reconciliationRunBegin({
       tenantId,
       domain,
-      source: job.source.system,
-      target: job.target.system,
+      source: first.source.system,
+      target: first.target.system,
       now: clock.now(),
       staleAfterMs: STALE_RUN_MS,
       ...(notWithinMs === undefined ? {} : { notWithinMs }),
     })
     if (!begun.started) return { outcome: begun.reason, run: begun.run }
-    await store.auditAppend({
-      tenantId,
-      at: clock.now(),
-      ...audit,
-      action: 'reconciliation.run.start',
-      subject: { runId: begun.run.id, domain },
-      outcome: 'started',
-      details: { source: job.source.system, target: job.target.system },
-    })
-    const work = execute(job, begun.run)
+    // The other targets' runs are opened now, while the first holds the domain: one of them
+    // running keeps the domain locked until the last compare is done.
+    const legs = [{ leg: first, run: begun.run }]
+    try {
+      for (const leg of others) {
+        const run = await store.reconciliationRunStart({
+          tenantId,
+          domain,
+          source: leg.source.system,
+          target: leg.target.system,
+          now: clock.now(),
+        })
+        legs.push({ leg, run })
+      }
+    } catch (error) {
+      // Not left running: that would hold the domain until the stale limit.
+      const stats = {
+        error: `not started: ${error instanceof Error ? error.message : String(error)}`,
+      }
+      for (const { run } of legs) {
+        await store.reconciliationRunFinish({
+          tenantId,
+          runId: run.id,
+          state: 'failed',
+          stats,
+          now: clock.now(),
+        })
+      }
+      throw error
+    }
+    for (const { leg, run } of legs) {
+      await store.auditAppend({
+        tenantId,
+        at: clock.now(),
+        ...audit,
+        action: 'reconciliation.run.start',
+        subject: { runId: run.id, domain },
+        outcome: 'started',
+        details: { source: leg.source.system, target: leg.target.system },
+      })
+    }
+    const work = execute(job, legs)
     inFlight.add(work)
     void work.finally(() => inFlight.delete(work))
     return { outcome: 'started', run: begun.run }

@@ -1,7 +1,13 @@
 /** @module flows/inventory/inventory-reconciliation-job — the periodic inventory reconciliation: the 3PL's on-hand against each mirror, heal within policy, settle heals. */
 import type { ThreePlClient } from '../../connectors/threepl/threepl-client.ts'
 import type { HubEngine } from '../../engine/hub-engine.ts'
-import { reconcile, settleHeals, type ReconcileOutcome } from '../../reconciliation/reconciler.ts'
+import {
+  reconcile,
+  settleHeals,
+  type HealPort,
+  type ReconcileOutcome,
+} from '../../reconciliation/reconciler.ts'
+import type { ReconciliationSide } from '../../reconciliation/reconciliation-port.ts'
 import type { InventorySyncConfig } from './inventory-sync-config.ts'
 import { engineHealPort } from './inventory-heal-port.ts'
 import type { InventoryTargetPort } from './inventory-target-port.ts'
@@ -26,26 +32,39 @@ export async function reconcileInventory(
   signal?: AbortSignal,
 ): Promise<ReconcileOutcome[]> {
   const outcomes: ReconcileOutcome[] = []
-  for (const target of deps.targets) {
-    const warehouses = Object.keys(deps.config.warehouses).filter((w) => target.handles(w))
-    if (warehouses.length === 0) continue
+  for (const leg of inventoryReconciliationLegs(deps)) {
     outcomes.push(
       await reconcile({
         store: deps.engine.store,
         tenantId: deps.engine.tenantId,
         clock: deps.engine.clock,
         domain: INVENTORY_DOMAIN,
-        source: threePlInventorySide(deps.threepl, warehouses),
-        target: target.side(),
+        ...leg,
         tolerance: deps.config.tolerance,
         policy: deps.config.policy,
-        heal: engineHealPort(deps.engine, target.system),
         pageSize: deps.config.pageSize,
         ...(signal === undefined ? {} : { signal }),
       }),
     )
   }
   return outcomes
+}
+
+/** One compare per target that mirrors any warehouse: what `reconcileInventory` runs, for a caller that opens the runs itself (the hub, under its run lock). */
+export function inventoryReconciliationLegs(
+  deps: Pick<InventoryReconciliationDeps, 'engine' | 'threepl' | 'targets' | 'config'>,
+): { source: ReconciliationSide; target: ReconciliationSide; heal: HealPort }[] {
+  return deps.targets.flatMap((target) => {
+    const warehouses = Object.keys(deps.config.warehouses).filter((w) => target.handles(w))
+    if (warehouses.length === 0) return []
+    return [
+      {
+        source: threePlInventorySide(deps.threepl, warehouses),
+        target: target.side(),
+        heal: engineHealPort(deps.engine, target.system),
+      },
+    ]
+  })
 }
 
 /** Moves breaks whose heal run finished to healed (or, if it died, to the policy's owner). */

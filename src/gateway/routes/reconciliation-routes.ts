@@ -74,7 +74,7 @@ export function registerReconciliationRoutes(app: FastifyInstance, deps: Gateway
       throw new GatewayHttpError(
         404,
         'not_found',
-        `no reconciliation job for domain "${body.domain}" in this hub; ${known.length === 0 ? 'none is bound (bind an order flow to NetSuite under flows)' : `bound: ${known.join(', ')}`}`,
+        `no reconciliation job for domain "${body.domain}" in this hub; ${known.length === 0 ? 'none is bound (bind an order flow to NetSuite, or a threepl-inventory flow, under flows)' : `bound: ${known.join(', ')}`}`,
       )
     }
     if (result.outcome !== 'started') {

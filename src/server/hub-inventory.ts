@@ -5,7 +5,6 @@
  * reconciliation does, and repairs through the heal flows.
  */
 import type { Clock } from '../clock/clock.ts'
-import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
 import { NetSuiteClient } from '../connectors/netsuite/netsuite-client.ts'
 import { netsuiteConnectorSpec } from '../connectors/netsuite/netsuite-connector-spec.ts'
 import { NetSuiteInventoryClient } from '../connectors/netsuite/netsuite-inventory-client.ts'
@@ -15,7 +14,6 @@ import { ShopifyGraphqlClient } from '../connectors/shopify/shopify-graphql-clie
 import { ShopifyInventoryClient } from '../connectors/shopify/shopify-inventory-client.ts'
 import { ThreePlClient } from '../connectors/threepl/threepl-client.ts'
 import type { FlowDefinition } from '../engine/flow-definition.ts'
-import type { HubEngine } from '../engine/hub-engine.ts'
 import {
   createInventoryHealFlow,
   createInventoryLevelFlow,
@@ -28,10 +26,9 @@ import type { InventoryTargetPort } from '../flows/inventory/inventory-target-po
 import { createNetSuiteStockTarget } from '../flows/inventory/netsuite-stock-target.ts'
 import { createShopifyStockTarget } from '../flows/inventory/shopify-stock-target.ts'
 import type { ToleranceRule } from '../reconciliation/tolerance-rules.ts'
-import type { HubConfig } from './hub-config.ts'
 import type { ResolvedConnections } from './hub-connections.ts'
 import { THREEPL_INVENTORY, type InventoryFlowBinding } from './hub-inventory-config.ts'
-import type { ReconciliationJob } from './hub-reconciliation.ts'
+import type { ReconciliationJob, ReconciliationJobContext } from './hub-reconciliation.ts'
 
 interface StockClients {
   netsuite: NetSuiteClient
@@ -111,13 +108,9 @@ export function inventoryTolerance(tolerance: { units: number; percent: number }
  * `policies.inventory.reconciliation.everyMs` and on request. Undefined without a
  * `threepl-inventory` binding.
  */
-export function inventoryReconciliationJob(parts: {
-  config: HubConfig
-  connections: ResolvedConnections
-  engine: HubEngine
-  clock: Clock
-  sharedTokens?: SharedTokenStore
-}): ReconciliationJob | undefined {
+export function inventoryReconciliationJob(
+  parts: ReconciliationJobContext,
+): ReconciliationJob | undefined {
   const { config, connections, clock } = parts
   const binding = config.flows.find((f): f is InventoryFlowBinding => f.flow === THREEPL_INVENTORY)
   if (binding === undefined) return undefined

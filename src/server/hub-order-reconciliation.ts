@@ -1,18 +1,13 @@
 /** @module server/hub-order-reconciliation — the order domain's reconciliation job, as the hub binds it from its order flow's connections (run by hub-reconciliation.ts). */
-import type { Clock } from '../clock/clock.ts'
-import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
 import { NetSuiteClient } from '../connectors/netsuite/netsuite-client.ts'
 import { ShopifyAdminClient } from '../connectors/shopify/shopify-admin-client.ts'
-import type { HubEngine } from '../engine/hub-engine.ts'
 import { netsuiteSalesOrderSide } from '../flows/order-to-erp/netsuite-sales-order-side.ts'
 import { orderHealPort } from '../flows/order-to-erp/order-heal-port.ts'
 import { ORDER_DOMAIN } from '../flows/order-to-erp/order-recon-record.ts'
 import { SHOPIFY_ORDER_TO_ERP } from '../flows/order-to-erp/order-to-erp-flow.ts'
 import { shopifyOrderSide } from '../flows/order-to-erp/shopify-order-side.ts'
 import { SHOPIFY_ORDER_TO_NETSUITE } from '../flows/order-to-erp/shopify-order-to-netsuite-flow.ts'
-import type { HubConfig } from './hub-config.ts'
-import type { ResolvedConnections } from './hub-connections.ts'
-import type { ReconciliationJob } from './hub-reconciliation.ts'
+import type { ReconciliationJob, ReconciliationJobContext } from './hub-reconciliation.ts'
 
 /**
  * The order domain's job: Shopify's orders (golden for the lines, customer and name the order flow
@@ -20,13 +15,9 @@ import type { ReconciliationJob } from './hub-reconciliation.ts'
  * when no order flow goes to NetSuite (SAP has no order compare yet: its sales orders carry no
  * field the order flow could be matched by in bulk).
  */
-export function orderReconciliationJob(parts: {
-  config: HubConfig
-  connections: ResolvedConnections
-  engine: HubEngine
-  clock: Clock
-  sharedTokens?: SharedTokenStore
-}): ReconciliationJob | undefined {
+export function orderReconciliationJob(
+  parts: ReconciliationJobContext,
+): ReconciliationJob | undefined {
   const { config, connections } = parts
   for (const binding of config.flows) {
     const bound =

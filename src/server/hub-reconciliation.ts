@@ -1,5 +1,7 @@
 /** @module server/hub-reconciliation — reconciliation jobs bound to the hub by policy: run on a timer and on an operator's request, one run per domain at a time across hub processes, heals settled as the engine finishes them. */
 import type { Logger } from 'pino'
+import type { Clock } from '../clock/clock.ts'
+import type { SharedTokenStore } from '../connectors/credentials/shared-token-port.ts'
 import type { HubEngine } from '../engine/hub-engine.ts'
 import type { HealPolicy } from '../reconciliation/heal-policy.ts'
 import { reconcile, settleHeals, type HealPort } from '../reconciliation/reconciler.ts'
@@ -11,6 +13,8 @@ import {
   type BreakState,
   type ReconciliationRun,
 } from '../store/store-contract.ts'
+import type { HubConfig } from './hub-config.ts'
+import type { ResolvedConnections } from './hub-connections.ts'
 
 /**
  * A run still `running` after this long was abandoned by a hub that died mid-compare. Far above
@@ -29,6 +33,15 @@ export interface ReconciliationLeg {
 }
 
 /** One domain's reconciliation as the hub runs it: what to compare and how to repair. */
+/** What the composition root hands each domain's job builder. */
+export interface ReconciliationJobContext {
+  config: HubConfig
+  connections: ResolvedConnections
+  engine: HubEngine
+  clock: Clock
+  sharedTokens?: SharedTokenStore
+}
+
 export interface ReconciliationJob {
   domain: string
   /**

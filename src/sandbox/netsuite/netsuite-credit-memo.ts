@@ -5,7 +5,12 @@ import { receivablesPeriodRefusal } from './netsuite-posting-period.ts'
 import { cents, linesOf } from './netsuite-record-rules.ts'
 import type { Line } from './netsuite-record-rules.ts'
 import type { StoredRecord } from './netsuite-record-store.ts'
-import { pick, type TransformContext, type Transformed } from './netsuite-transform.ts'
+import {
+  pick,
+  transformBody,
+  type TransformContext,
+  type Transformed,
+} from './netsuite-transform.ts'
 
 /** Header fields a transform body may not set: the invoice and NetSuite decide them. */
 const DERIVED = new Set([
@@ -24,9 +29,6 @@ const DERIVED = new Set([
   'lastModifiedDate',
 ])
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /**
  * `POST /invoice/{id}/!transform/creditMemo`. As in NetSuite the transform is not idempotent:
  * every call makes a new credit memo for the invoice's lines, applied to what is still open on
@@ -39,13 +41,9 @@ export function creditInvoice(
   invoice: StoredRecord,
   body: unknown,
 ): Transformed {
-  const given = body ?? {}
-  if (!isObject(given)) {
-    return {
-      ok: false,
-      response: nsErrors.invalidContent('The request body must be a JSON object.'),
-    }
-  }
+  const parsed = transformBody(body)
+  if (!parsed.ok) return parsed
+  const given = parsed.fields
   const header = Object.fromEntries(Object.entries(given).filter(([k]) => !DERIVED.has(k)))
   const tranDate =
     typeof header.tranDate === 'string'

@@ -64,6 +64,18 @@ export function quantitiesDone(
   return done
 }
 
+/** A transform's body: none means `{}`; anything but an object is refused as NetSuite does. */
+export function transformBody(
+  body: unknown,
+): { ok: true; fields: Record<string, unknown> } | { ok: false; response: SimResponse } {
+  const given = body ?? {}
+  if (isObject(given)) return { ok: true, fields: given }
+  return {
+    ok: false,
+    response: nsErrors.invalidContent('The request body must be a JSON object.'),
+  }
+}
+
 const initializeError = (target: TransformTarget, orderId: string): SimResponse =>
   nsError(400, {
     detail: `Error while accessing a resource. You can not initialize ${target.toLowerCase()}: invalid reference ${orderId}.`,
@@ -82,13 +94,9 @@ export function transformSalesOrder(
   body: unknown,
   replaceLines: boolean,
 ): Transformed {
-  const given = body ?? {}
-  if (!isObject(given)) {
-    return {
-      ok: false,
-      response: nsErrors.invalidContent('The request body must be a JSON object.'),
-    }
-  }
+  const parsed = transformBody(body)
+  if (!parsed.ok) return parsed
+  const given = parsed.fields
   const done = quantitiesDone(ctx.store, order.id, target)
   const orderLines = linesOf(order.fields)
   const remaining = new Map(

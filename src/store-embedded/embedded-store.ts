@@ -61,6 +61,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       schema: 'public',
       // One connection: batches queue behind each other anyway, so each takes all that waited.
       ingestConcurrency: 1,
+      batchConcurrency: 1,
       // No cross-process credential lock: the folder lock makes this the only process on the
       // database, so the store's in-process lock is the whole lock, and it holds no connection
       // while a refresh runs (PGlite has one, and the rest of the store needs it).

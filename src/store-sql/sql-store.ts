@@ -1,7 +1,7 @@
 /** @module store-sql/sql-store — the one `Store` implementation; the drivers only build its Kysely. */
 import type { Kysely } from 'kysely'
 import { BREAK_TRANSITIONS, isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
-import type { Store } from '../store/store-contract.ts'
+import type { RunCompleteParams, Store } from '../store/store-contract.ts'
 import type { Database } from './database-schema.ts'
 import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
 import { runMigrations } from './migration-runner.ts'
@@ -11,13 +11,13 @@ import { crossReferenceFind } from './queries/cross-reference-find-query.ts'
 import { entityVersionGet } from './queries/entity-version-query.ts'
 import { databaseTime } from './queries/database-time-query.ts'
 import { deadLetterList } from './queries/dead-letter-list-query.ts'
-import { createInboxGroupCommit } from './inbox-group-commit.ts'
+import { createGroupCommit, createInboxGroupCommit } from './statement-group-commit.ts'
 import { KeyedMutex, runUnderCredentialLock, type CrossProcessLock } from './credential-lock.ts'
 import { credentialTokenGet } from './queries/credential-token-get-query.ts'
 import { credentialTokenPut } from './queries/credential-token-put-query.ts'
 import { inboxIngestBatch } from './queries/inbox-ingest-query.ts'
 import { runClaim } from './queries/run-claim-query.ts'
-import { runComplete } from './queries/run-complete-query.ts'
+import { runCompleteBatch } from './queries/run-complete-query.ts'
 import { runDeadLetter } from './queries/run-dead-letter-query.ts'
 import { runGet } from './queries/run-get-query.ts'
 import { runHeartbeat } from './queries/run-heartbeat-query.ts'
@@ -70,6 +70,11 @@ export interface SqlStoreOptions {
    */
   ingestConcurrency?: number
   /**
+   * Group-committed run-state batches (run completions) committing at once. Default 2; 1 for a
+   * single-connection database.
+   */
+  batchConcurrency?: number
+  /**
    * The cross-process half of the credential refresh lock, for a database other processes share.
    * Without it the lock is in-process only, which is whole for a database one process owns.
    */
@@ -109,6 +114,15 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     maxInFlight: options.ingestConcurrency ?? 4,
     maxBatch: 500,
     maxBatchBytes: 8 * 2 ** 20,
+    failsWholeBatch: (error) => isUnavailable(error) || isRetryableConflict(error),
+  })
+  // Run completions group-commit too: under load the runs finishing in the same moment share one
+  // statement and one WAL flush instead of each paying its own.
+  const completions = createGroupCommit({
+    commit: (batch: readonly RunCompleteParams[]) =>
+      withStoreRetry('runComplete', () => runCompleteBatch(db, batch)),
+    maxInFlight: options.batchConcurrency ?? 2,
+    maxBatch: 200,
     failsWholeBatch: (error) => isUnavailable(error) || isRetryableConflict(error),
   })
 
@@ -154,9 +168,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
         ? statement('runHeartbeat', (conn) => runHeartbeat(conn, params))
         : Promise.resolve(false),
     runComplete: (params) =>
-      isRecordId(params.runId)
-        ? statement('runComplete', (conn) => runComplete(conn, params))
-        : Promise.resolve(false),
+      isRecordId(params.runId) ? completions.submit(params) : Promise.resolve(false),
     runRetry: (params) =>
       isRecordId(params.runId)
         ? statement('runRetry', (conn) => runRetry(conn, params))

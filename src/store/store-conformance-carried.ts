@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   claimOne,
+  customerSynced,
   ingestRun,
   lease,
   newTenant,
@@ -21,25 +22,6 @@ const start = {
 
 const mapped: StepCompletion = { name: 'map', kind: 'local', output: { lines: 2, note: 'é' } }
 
-function customerDone(targetId: string, version: number): StepCompletion {
-  return {
-    name: 'customer',
-    kind: 'delivery',
-    output: { id: targetId },
-    crossReferences: [
-      {
-        entityType: 'customer',
-        businessKey: 'cust-1',
-        sourceSystem: 'shopify',
-        sourceId: '9007199254740993',
-        targetSystem: 'netsuite',
-        targetId,
-      },
-    ],
-    entityVersion: { target: 'netsuite', businessKey: 'cust-1', version },
-  }
-}
-
 export function describeCarried(ctx: ConformanceContext): void {
   describe('carried completions and the guarded start', () => {
     it('writes carried completions, their references and versions with the start, in one call', async () => {
@@ -49,7 +31,7 @@ export function describeCarried(ctx: ConformanceContext): void {
       const begun = await ctx.store.stepStart({
         ...lease(held, T0 + 1),
         ...start,
-        carried: [mapped, customerDone('C-7', 40)],
+        carried: [mapped, customerSynced('C-7', 40)],
       })
       expect(begun).toEqual({ held: true, started: true, appliedVersion: null })
       const steps = (await ctx.store.runGet({ tenantId, runId }))?.steps ?? []
@@ -74,7 +56,7 @@ export function describeCarried(ctx: ConformanceContext): void {
       await ingestRun(ctx.store, tenantId, 'cust-1')
       const first = await claimOne(ctx.store, tenantId, T0)
       // Another run applied version 40 of the customer.
-      await ctx.store.stepComplete({ ...lease(first, T0 + 1), ...customerDone('C-7', 40) })
+      await ctx.store.stepComplete({ ...lease(first, T0 + 1), ...customerSynced('C-7', 40) })
       await ctx.store.runComplete({ ...lease(first, T0 + 2), output: null })
 
       const runId = await ingestRun(ctx.store, tenantId, 'cust-1')
@@ -122,7 +104,11 @@ export function describeCarried(ctx: ConformanceContext): void {
       const held = await claimOne(ctx.store, tenantId, T0)
       const stale = { ...lease(held, T0 + 1), leaseVersion: held.leaseVersion + 1 }
       expect(
-        await ctx.store.runComplete({ ...stale, output: null, carried: [customerDone('C-1', 5)] }),
+        await ctx.store.runComplete({
+          ...stale,
+          output: null,
+          carried: [customerSynced('C-1', 5)],
+        }),
       ).toBe(false)
       expect((await ctx.store.runGet({ tenantId, runId }))?.steps).toEqual([])
 
@@ -130,7 +116,7 @@ export function describeCarried(ctx: ConformanceContext): void {
         await ctx.store.runComplete({
           ...lease(held, T0 + 2),
           output: { ok: true },
-          carried: [mapped, customerDone('C-1', 5)],
+          carried: [mapped, customerSynced('C-1', 5)],
         }),
       ).toBe(true)
       const run = await ctx.store.runGet({ tenantId, runId })
@@ -153,9 +139,9 @@ export function describeCarried(ctx: ConformanceContext): void {
       expect(
         await ctx.store.stepComplete({
           ...lease(held, T0 + 1),
-          ...customerDone('C-2', 8),
+          ...customerSynced('C-2', 8),
           name: 'customer-again',
-          carried: [customerDone('C-1', 9), { ...mapped, output: 1 }, { ...mapped, output: 2 }],
+          carried: [customerSynced('C-1', 9), { ...mapped, output: 1 }, { ...mapped, output: 2 }],
         }),
       ).toBe(true)
       const steps = (await ctx.store.runGet({ tenantId, runId }))?.steps ?? []

@@ -7,6 +7,7 @@ import type {
   InboxIngestResult,
   LeaseParams,
   RunToCreate,
+  StepCompletion,
   Store,
 } from './store-contract.ts'
 
@@ -121,4 +122,32 @@ export function lease(run: ClaimedRun, now: number): LeaseParams {
 
 export function ids(runs: { id: string }[]): string[] {
   return runs.map((run) => run.id)
+}
+
+/**
+ * A customer delivery step's completion: its NetSuite id, the cross reference from the Shopify
+ * customer and the version of the customer it applied.
+ */
+export function customerSynced(
+  targetId: string,
+  version: number,
+  businessKey = 'cust-1',
+  sourceId = '9007199254740993',
+): StepCompletion {
+  return {
+    name: 'customer',
+    kind: 'delivery',
+    output: { id: targetId },
+    crossReferences: [
+      {
+        entityType: 'customer',
+        businessKey,
+        sourceSystem: 'shopify',
+        sourceId,
+        targetSystem: 'netsuite',
+        targetId,
+      },
+    ],
+    entityVersion: { target: 'netsuite', businessKey, version },
+  }
 }

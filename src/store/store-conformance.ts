@@ -5,6 +5,7 @@
  * and each test works in its own tenant, which the contract guarantees is isolated.
  */
 import { afterAll, beforeAll, describe } from 'vitest'
+import { describeBatched } from './store-conformance-batched.ts'
 import { describeCarried } from './store-conformance-carried.ts'
 import { describeClaims } from './store-conformance-claims.ts'
 import { describeCompensation } from './store-conformance-compensation.ts'
@@ -54,6 +55,7 @@ export function exerciseStore(name: string, makeStore: MakeStore): void {
     describeRunLifecycle(ctx)
     describeSteps(ctx)
     describeCarried(ctx)
+    describeBatched(ctx)
     describeWaits(ctx)
     describeEntityVersions(ctx)
     describeQueries(ctx)

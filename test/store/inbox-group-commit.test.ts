@@ -5,7 +5,7 @@ import {
   createInboxGroupCommit,
   type InboxGroupCommit,
   type InboxGroupCommitOptions,
-} from '../../src/store-sql/inbox-group-commit.ts'
+} from '../../src/store-sql/statement-group-commit.ts'
 import type { InboxIngestParams, InboxIngestResult } from '../../src/store/store-contract.ts'
 
 const message = (id: string, payload = '{}'): InboxIngestParams => ({

@@ -1,17 +1,12 @@
 /** @module test/store/table-upkeep — with autovacuum off, the hub analyzes and vacuums its own churned tables, by autovacuum's thresholds. */
-import { randomBytes } from 'node:crypto'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/store-sql/database-schema.ts'
-import {
-  createPostgresStore,
-  postgresSessionOptions,
-} from '../../src/store-postgres/postgres-store.ts'
 import { upkeepDue, upkeepPass } from '../../src/store-postgres/table-upkeep.ts'
 import { ingestParams } from '../../src/store/store-conformance-fixtures.ts'
 import type { Store } from '../../src/store/store-contract.ts'
 import { postgresForTests } from '../support/postgres-availability.ts'
+import { openPostgresSchema, type PostgresSchema } from '../support/postgres-schema.ts'
 
 const url = await postgresForTests('table upkeep')
 
@@ -26,31 +21,18 @@ describe('upkeepDue (autovacuum’s default thresholds)', () => {
 })
 
 describe.runIf(url !== undefined)('upkeepPass on PostgreSQL', () => {
-  const schema = `upkeep_${randomBytes(4).toString('hex')}`
+  let schema: string
   let store: Store
   let db: Kysely<Database>
+  let opened: PostgresSchema | undefined
 
   beforeAll(async () => {
     // Its own upkeep off: the test runs the passes and must see each one's work.
-    store = createPostgresStore({ connectionString: url ?? '', schema, tableUpkeep: false })
-    await store.migrate()
-    db = new Kysely<Database>({
-      dialect: new PostgresDialect({
-        pool: new pg.Pool({
-          connectionString: url,
-          options: postgresSessionOptions(schema),
-          max: 2,
-        }),
-      }),
-    })
+    opened = await openPostgresSchema(url ?? '', 'upkeep')
+    ;({ schema, store, db } = opened)
   })
   afterAll(async () => {
-    await db?.destroy()
-    await store?.close()
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`drop schema if exists ${schema} cascade`)
-    await admin.end()
+    await opened?.drop()
   })
 
   const lastAnalyzed = async (table: string): Promise<string | null> => {

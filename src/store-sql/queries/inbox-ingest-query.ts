@@ -2,7 +2,7 @@
  *
  * One statement for a whole batch: the messages and their runs are inserted by data-modifying
  * CTEs, so the batch commits atomically in a single round trip (no BEGIN/COMMIT), which is what
- * makes group commit (inbox-group-commit.ts) pay: N webhooks cost one statement and one WAL flush.
+ * makes group commit (statement-group-commit.ts) pay: N webhooks cost one statement and one WAL flush.
  */
 import { sql, type Kysely } from 'kysely'
 import type { InboxIngestParams, InboxIngestResult } from '../../store/store-contract.ts'

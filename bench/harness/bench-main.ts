@@ -1,4 +1,6 @@
-/** @module bench/harness/bench-main — `npm run bench [-- --quick] [--only=W2,peer:n8n]`.
+/** @module bench/harness/bench-main — `npm run bench [-- --quick] [--only=W2,peer:n8n]`, or
+ * `npm run bench -- --render=bench/results/<date>.json` to write `docs/benchmarks.md` again from a
+ * full run's results with the current findings of benchmarks-method.md (nothing is measured).
  *
  * Runs the workloads and the peers one after another on this machine against the local
  * PostgreSQL, shows progress, writes `bench/results/<date>.json` and (full runs only)
@@ -26,8 +28,10 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'database-url': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    render: { type: 'string' },
   },
 })
+if (values.render !== undefined) renderOnly(values.render)
 const quick = values.quick
 const pgUrl =
   values['database-url'] ??
@@ -163,4 +167,22 @@ async function runOne(workload: Workload, ctx: BenchContext, t0: number): Promis
       skipped: `failed: ${error instanceof Error ? error.message : String(error)}`,
     }
   }
+}
+
+/** Writes the report of a full run already recorded; the findings are read as they are now. */
+function renderOnly(resultFile: string): never {
+  const recorded = JSON.parse(readFileSync(resultFile, 'utf8')) as BenchRun
+  if (recorded.quick || recorded.command !== 'npm run bench') {
+    console.error(
+      `${resultFile} holds '${recorded.command}', not a full run: only a full run's results go into docs/benchmarks.md`,
+    )
+    process.exit(2)
+  }
+  const methodFile = join('docs', 'benchmarks-method.md')
+  writeFileSync(
+    join('docs', 'benchmarks.md'),
+    renderBenchmarkReport(recorded, findingsSection(readFileSync(methodFile, 'utf8'))),
+  )
+  console.log(`bench: docs/benchmarks.md written from ${resultFile}`)
+  process.exit(0)
 }

@@ -1,7 +1,7 @@
 /** @module store-sql/sql-store — the one `Store` implementation; the drivers only build its Kysely. */
 import type { Kysely } from 'kysely'
 import { BREAK_TRANSITIONS, isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
-import type { RunCompleteParams, Store } from '../store/store-contract.ts'
+import type { RunCompleteParams, StepStartParams, Store } from '../store/store-contract.ts'
 import type { Database } from './database-schema.ts'
 import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
 import { runMigrations } from './migration-runner.ts'
@@ -30,7 +30,7 @@ import { sliSnapshot } from './queries/sli-snapshot-query.ts'
 import { flowHealth } from './queries/flow-health-query.ts'
 import { stepComplete } from './queries/step-complete-query.ts'
 import { stepFail } from './queries/step-fail-query.ts'
-import { stepStart } from './queries/step-start-query.ts'
+import { stepStartBatch } from './queries/step-start-query.ts'
 import { eventSignal } from './queries/event-signal-query.ts'
 import {
   approvalDecide,
@@ -70,8 +70,8 @@ export interface SqlStoreOptions {
    */
   ingestConcurrency?: number
   /**
-   * Group-committed run-state batches (run completions) committing at once. Default 2; 1 for a
-   * single-connection database.
+   * Group-committed batches of each kind (step starts, run completions) committing at once.
+   * Default 2; 1 for a single-connection database.
    */
   batchConcurrency?: number
   /**
@@ -94,6 +94,11 @@ function checkedBeforeId(beforeId: string | undefined): void {
   }
 }
 
+/** A batch's failure that is every caller's: the database is away, or a conflict outlasted retries. */
+function wholeBatchFault(error: unknown): boolean {
+  return isUnavailable(error) || isRetryableConflict(error)
+}
+
 export function createSqlStore(options: SqlStoreOptions): Store {
   const { db } = options
   let closed = false
@@ -114,16 +119,24 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     maxInFlight: options.ingestConcurrency ?? 4,
     maxBatch: 500,
     maxBatchBytes: 8 * 2 ** 20,
-    failsWholeBatch: (error) => isUnavailable(error) || isRetryableConflict(error),
+    failsWholeBatch: wholeBatchFault,
   })
-  // Run completions group-commit too: under load the runs finishing in the same moment share one
-  // statement and one WAL flush instead of each paying its own.
+  // Step starts and run completions group-commit too: under load the runs starting a delivery or
+  // finishing in the same moment share one statement and one WAL flush instead of each paying its
+  // own. A batch the database refuses for one run's sake is retried run by run.
+  const starts = createGroupCommit({
+    commit: (batch: readonly StepStartParams[]) =>
+      withStoreRetry('stepStart', () => stepStartBatch(db, batch)),
+    maxInFlight: options.batchConcurrency ?? 2,
+    maxBatch: 200,
+    failsWholeBatch: wholeBatchFault,
+  })
   const completions = createGroupCommit({
     commit: (batch: readonly RunCompleteParams[]) =>
       withStoreRetry('runComplete', () => runCompleteBatch(db, batch)),
     maxInFlight: options.batchConcurrency ?? 2,
     maxBatch: 200,
-    failsWholeBatch: (error) => isUnavailable(error) || isRetryableConflict(error),
+    failsWholeBatch: wholeBatchFault,
   })
 
   return {
@@ -212,7 +225,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
 
     stepStart: (params) =>
       isRecordId(params.runId)
-        ? statement('stepStart', (conn) => stepStart(conn, params))
+        ? starts.submit(params)
         : Promise.resolve({ held: false, started: false, appliedVersion: null }),
     runWait: (params) =>
       isRecordId(params.runId)

@@ -102,5 +102,54 @@ export function describeBatched(ctx: ConformanceContext): void {
         state: 'completed',
       })
     })
+
+    it('starts each held run’s step by its own lease and guard when all start at once', async () => {
+      const tenantId = newTenant()
+      const runs = await claimAll(ctx, tenantId)
+      // Version 100 of the shared customer is applied; runs guard versions around it.
+      const [first] = runs
+      if (first === undefined) throw new Error('no run claimed')
+      await ctx.store.stepComplete({
+        ...lease(first, T0 + 1),
+        ...customerSynced('C-0', 100, 'cust-shared', '42'),
+        name: 'earlier',
+      })
+      const stale = (i: number): boolean => i % 4 === 3
+      const version = (i: number): number => 98 + (i % 5)
+      const outcomes = await Promise.all(
+        runs.map((run, i) =>
+          ctx.store.stepStart({
+            ...lease(run, T0 + 10 + i),
+            ...(stale(i) ? { leaseVersion: run.leaseVersion + 1 } : {}),
+            name: 'customer',
+            kind: 'delivery',
+            idempotencyKey: `key-${i}`,
+            target: 'netsuite',
+            operation: 'customer.upsert',
+            guard: {
+              target: 'netsuite',
+              businessKey: 'cust-shared',
+              version: version(i),
+              reapplyEqual: false,
+            },
+            carried: [{ name: 'map', kind: 'local', output: { i } }],
+          }),
+        ),
+      )
+      expect(outcomes).toEqual(
+        runs.map((_, i) => ({
+          held: !stale(i),
+          started: !stale(i) && version(i) > 100,
+          appliedVersion: 100,
+        })),
+      )
+      for (const [i, run] of runs.entries()) {
+        const steps = (await ctx.store.runGet({ tenantId, runId: run.id }))?.steps ?? []
+        const mine = steps.filter((s) => s.name !== 'earlier').map((s) => [s.name, s.state])
+        const expected: string[][] = stale(i) ? [] : [['map', 'completed']]
+        if (!stale(i) && version(i) > 100) expected.push(['customer', 'started'])
+        expect(mine.sort(), `run ${i}`).toEqual(expected.sort())
+      }
+    })
   })
 }

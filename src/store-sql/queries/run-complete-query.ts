@@ -5,14 +5,6 @@ import type { Database } from '../database-schema.ts'
 import { toJsonParam } from '../sql-row-mapper.ts'
 import { batchCompletionsCte } from './step-completions-cte.ts'
 
-export async function runComplete(
-  db: Kysely<Database>,
-  params: RunCompleteParams,
-): Promise<boolean> {
-  const [held] = await runCompleteBatch(db, [params])
-  return held === true
-}
-
 /**
  * Finishes every run of `batch` in one statement (group commit across runs): each run's update is
  * its own fence, so a run whose lease moved on is left as it is, with its carried completions

@@ -61,12 +61,27 @@ export class WorkerLoop {
 
   async #run(): Promise<void> {
     let failures = 0
+    // Under load runs finish one at a time; claiming for each freed slot would cost a claim
+    // statement per run. When woken by a finished or new run, the loop claims only once a quarter
+    // of a batch is free, so a busy worker claims several runs per statement while an idle one
+    // still claims the first run at once. Once a poll interval passed since the last claim it
+    // claims whatever is free, so slots held by slow runs never keep other work waiting longer.
+    let lastClaimAt = Number.NEGATIVE_INFINITY
+    const lowWater = Math.max(
+      1,
+      Math.floor(Math.min(this.#options.concurrency, this.#options.claimBatch) / 4),
+    )
     while (!this.#stop.signal.aborted) {
-      const free = this.#options.concurrency - this.#inFlight.size
+      const want = Math.min(
+        this.#options.concurrency - this.#inFlight.size,
+        this.#options.claimBatch,
+      )
       let claimed = 0
-      if (free > 0) {
+      const due = performance.now() - lastClaimAt >= this.#options.idlePollMs
+      if (want >= lowWater || (due && want > 0)) {
+        lastClaimAt = performance.now()
         try {
-          const runs = await this.#claim(Math.min(free, this.#options.claimBatch))
+          const runs = await this.#claim(want)
           claimed = runs.length
           failures = 0
           for (const run of runs) this.#track(this.#execute(run))
@@ -75,7 +90,7 @@ export class WorkerLoop {
           this.#deps.onError(error)
         }
       }
-      if (claimed > 0 && claimed === Math.min(free, this.#options.claimBatch)) continue
+      if (claimed > 0 && claimed === want) continue
       const backoff = failures > 0 ? Math.min(5_000, 100 * 2 ** failures) : this.#options.idlePollMs
       await this.#idle(backoff)
     }

@@ -1,7 +1,7 @@
 /** @module store-sql/sql-store — the one `Store` implementation; the drivers only build its Kysely. */
 import type { Kysely } from 'kysely'
 import { BREAK_TRANSITIONS, isRecordId, MAX_RECORD_ID } from '../store/store-contract.ts'
-import type { RunCompleteParams, StepStartParams, Store } from '../store/store-contract.ts'
+import type { Store } from '../store/store-contract.ts'
 import type { Database } from './database-schema.ts'
 import { assessDurability, readDurabilitySettings } from './durability-policy.ts'
 import { runMigrations } from './migration-runner.ts'
@@ -124,20 +124,18 @@ export function createSqlStore(options: SqlStoreOptions): Store {
   // Step starts and run completions group-commit too: under load the runs starting a delivery or
   // finishing in the same moment share one statement and one WAL flush instead of each paying its
   // own. A batch the database refuses for one run's sake is retried run by run.
-  const starts = createGroupCommit({
-    commit: (batch: readonly StepStartParams[]) =>
-      withStoreRetry('stepStart', () => stepStartBatch(db, batch)),
-    maxInFlight: options.batchConcurrency ?? 2,
-    maxBatch: 200,
-    failsWholeBatch: wholeBatchFault,
-  })
-  const completions = createGroupCommit({
-    commit: (batch: readonly RunCompleteParams[]) =>
-      withStoreRetry('runComplete', () => runCompleteBatch(db, batch)),
-    maxInFlight: options.batchConcurrency ?? 2,
-    maxBatch: 200,
-    failsWholeBatch: wholeBatchFault,
-  })
+  const acrossRuns = <P, R>(
+    operation: string,
+    query: (db: Kysely<Database>, batch: readonly P[]) => Promise<R[]>,
+  ) =>
+    createGroupCommit({
+      commit: (batch: readonly P[]) => withStoreRetry(operation, () => query(db, batch)),
+      maxInFlight: options.batchConcurrency ?? 2,
+      maxBatch: 200,
+      failsWholeBatch: wholeBatchFault,
+    })
+  const starts = acrossRuns('stepStart', stepStartBatch)
+  const completions = acrossRuns('runComplete', runCompleteBatch)
 
   return {
     driver: options.driver,

@@ -114,6 +114,49 @@ export function describeSteps(ctx: ConformanceContext): void {
       ])
     })
 
+    it('hands a claimed run its steps exactly as stored, after a retry and after a takeover', async () => {
+      const tenantId = newTenant()
+      const runId = await ingestRun(ctx.store, tenantId, 'order-1')
+      const first = await claimOne(ctx.store, tenantId, T0)
+      expect(first.steps).toEqual([])
+      await ctx.store.stepComplete({
+        ...lease(first, T0 + 1),
+        name: 'map',
+        kind: 'local',
+        output: { lines: [{ sku: 'A', qty: 2 }], total: '10.00', id: '9007199254740993' },
+      })
+      await ctx.store.stepStart({ ...lease(first, T0 + 2), ...delivery, idempotencyKey: 'key-1' })
+      await ctx.store.stepFail({
+        ...lease(first, T0 + 3),
+        name: delivery.name,
+        error: errorRecord('read timed out'),
+        inDoubt: true,
+      })
+      await ctx.store.runRetry({
+        ...lease(first, T0 + 4),
+        nextRunAt: T0 + 10,
+        attempt: 1,
+        error: errorRecord('read timed out'),
+      })
+      const stored = (await ctx.store.runGet({ tenantId, runId }))?.steps
+      expect(stored).toHaveLength(2)
+      const retried = await claimOne(ctx.store, tenantId, T0 + 10)
+      expect(retried.steps).toEqual(stored)
+
+      // A worker that stopped mid-step: its lease expires and another takes the run over.
+      await ctx.store.stepStart({
+        ...lease(retried, T0 + 11),
+        ...delivery,
+        idempotencyKey: 'key-2',
+      })
+      const after = (await ctx.store.runGet({ tenantId, runId }))?.steps
+      const takeover = await claimOne(ctx.store, tenantId, T0 + 10 + 3_600_000, {
+        workerId: 'w2',
+      })
+      expect(takeover.id).toBe(runId)
+      expect(takeover.steps).toEqual(after)
+    })
+
     it('completes a step that was never started, and refuses to fail one', async () => {
       const tenantId = newTenant()
       const runId = await ingestRun(ctx.store, tenantId, 'order-1')

@@ -1,64 +1,8 @@
-/** @module store-sql/queries/step-start-query — record that attempts of steps began: one, or many runs' at once. */
-import { sql, type Kysely, type RawBuilder } from 'kysely'
-import type { StepStartParams, StepStartResult, VersionGuard } from '../../store/store-contract.ts'
+/** @module store-sql/queries/step-start-query — record that attempts of steps began, for one run or many at once. */
+import { sql, type Kysely } from 'kysely'
+import type { StepStartParams, StepStartResult } from '../../store/store-contract.ts'
 import type { Database } from '../database-schema.ts'
-import { heldLease } from './run-lease-query.ts'
-import { batchCompletionsCte, stepCompletionsCte } from './step-completions-cte.ts'
-
-/**
- * One statement: the lease check, the carried completions, the version guard and the upsert commit
- * together, or nothing is written. The guard reads the register in the statement that starts the
- * step, so no write of the entity's version can fall between the check and the start.
- */
-export async function stepStart(
-  db: Kysely<Database>,
-  params: StepStartParams,
-): Promise<StepStartResult> {
-  const guard = params.guard
-  const result = await sql<{ held: boolean; started: boolean; applied: string | null }>`
-    with ${heldLease(params)},
-    ${stepCompletionsCte(params.tenantId, params.now, params.carried ?? [])},
-    applied as (${appliedVersion(params.tenantId, guard)}),
-    started as (
-      insert into flow_steps (
-        tenant_id, run_id, name, kind, state, attempts,
-        idempotency_key, target, operation, started_at
-      )
-      select ${params.tenantId}, held.id, ${params.name}, ${params.kind}, 'started', 1,
-             ${params.idempotencyKey}, ${params.target}, ${params.operation}, ${params.now}::bigint
-      from held
-      where not exists (select 1 from applied where ${supersedes(guard)})
-      ${restartOnConflict}
-      returning name
-    )
-    select exists (select 1 from held) as held,
-           exists (select 1 from started) as started,
-           (select version from applied)::text as applied
-  `.execute(db)
-  const row = result.rows[0]
-  const applied = row?.applied ?? null
-  return {
-    held: row?.held === true,
-    started: row?.started === true,
-    appliedVersion: applied === null ? null : Number(applied),
-  }
-}
-
-function appliedVersion(tenantId: string, guard: VersionGuard | undefined): RawBuilder<unknown> {
-  if (guard === undefined) return sql`select null::bigint as version where false`
-  return sql`
-    select version from entity_versions
-    where tenant_id = ${tenantId} and target = ${guard.target}
-      and business_key = ${guard.businessKey}
-  `
-}
-
-/** The same rule as the engine's `isSuperseded`: equal counts, unless re-applied on purpose. */
-function supersedes(guard: VersionGuard | undefined): RawBuilder<unknown> {
-  if (guard === undefined) return sql`false`
-  const version = sql`${guard.version}::bigint`
-  return guard.reapplyEqual ? sql`applied.version > ${version}` : sql`applied.version >= ${version}`
-}
+import { batchCompletionsCte } from './step-completions-cte.ts'
 
 /**
  * A step started again keeps its first idempotency key: every retry and replay must send the same
@@ -94,8 +38,6 @@ export async function stepStartBatch(
   batch: readonly StepStartParams[],
 ): Promise<StepStartResult[]> {
   if (batch.length === 0) return []
-  // One start alone takes the plainer statement: cheaper to plan where plans are not kept.
-  if (batch.length === 1 && batch[0] !== undefined) return [await stepStart(db, batch[0])]
   const column = <T>(pick: (p: StepStartParams) => T): T[] => batch.map(pick)
   // `held` share-locks each run's row until
   // the statement commits, so a claim cannot take a run over between its check and its writes.

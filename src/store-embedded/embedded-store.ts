@@ -59,7 +59,8 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       driver: 'embedded',
       db,
       schema: 'public',
-      // One connection: batches queue behind each other anyway, so each takes all that waited.
+      // One connection: batches queue behind each other anyway, so each takes all that waited
+      // (the store's default, kept explicit: more in flight could only wait for the connection).
       ingestConcurrency: 1,
       batchConcurrency: 1,
       // No cross-process credential lock: the folder lock makes this the only process on the

@@ -110,7 +110,9 @@ export async function runClaim(
 
   const rows = claimed.rows
   if (rows.length === 0) return []
-  const reread = rows.filter((row) => row.was !== 'pending' && row.was !== 'retrying')
+  // Due runs had no holder, so the statement's own read of their steps is final.
+  const readInClaim = (row: ClaimRow): boolean => row.was === 'pending' || row.was === 'retrying'
+  const reread = rows.filter((row) => !readInClaim(row))
   const fresh = await stepsOfRuns(
     db,
     tenantId,
@@ -134,10 +136,7 @@ export async function runClaim(
       received_at: row.message_received_at,
       triggered_at: row.message_triggered_at,
     })
-    const steps =
-      row.was === 'pending' || row.was === 'retrying'
-        ? (row.steps ?? []).map(mapStep)
-        : (fresh.get(run.id) ?? [])
+    const steps = readInClaim(row) ? (row.steps ?? []).map(mapStep) : (fresh.get(run.id) ?? [])
     return { ...run, leaseVersion: Number(row.lease_version), message, steps }
   })
   // UPDATE ... RETURNING promises no order; callers get the claim order.

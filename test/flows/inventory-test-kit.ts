@@ -156,12 +156,16 @@ export async function startThreePlReceiver(sims: Sims): Promise<ThreePlReceiver>
 export async function drained(engine: HubEngine, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const busy = await Promise.all(
-      (['pending', 'running', 'retrying'] as const).map((state) =>
-        engine.store.runList({ tenantId: engine.tenantId, state, limit: 1 }),
-      ),
+    // One statement, one snapshot: asked state by state, a run claimed between two reads (pending
+    // when "running" was read, running when "pending" was) would be in neither.
+    const stats = await engine.store.statsGet({
+      tenantId: engine.tenantId,
+      now: engine.clock.now(),
+    })
+    const busy = (['pending', 'running', 'retrying'] as const).some(
+      (state) => stats.runsByState[state] > 0,
     )
-    if (busy.every((runs) => runs.length === 0)) return
+    if (!busy) return
     if (Date.now() > deadline) throw new Error('runs did not drain in time')
     await new Promise((r) => setTimeout(r, 100))
   }

@@ -15,6 +15,10 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely'
+import {
+  pglitePreparedStatements,
+  type PGlitePreparedStatements,
+} from './pglite-prepared-statements.ts'
 
 /** FIFO mutex: PGlite is a single session, so one holder (a statement or a whole transaction) at a time. */
 class ConnectionMutex {
@@ -34,18 +38,20 @@ class ConnectionMutex {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pglite: PGlite
+  readonly #prepared: PGlitePreparedStatements
 
   constructor(pglite: PGlite) {
     this.#pglite = pglite
+    this.#prepared = pglitePreparedStatements(pglite)
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters the simple protocol is used, which accepts several statements at once
-    // (migration files); with parameters, the extended protocol binds them safely.
+    // (migration files); with parameters, a prepared statement binds them safely.
     const result =
       compiled.parameters.length === 0
         ? (await this.#pglite.exec(compiled.sql)).at(-1)
-        : await this.#pglite.query<R>(compiled.sql, [...compiled.parameters])
+        : await this.#prepared.query<R>(compiled.sql, compiled.parameters)
     const rows = (result?.rows ?? []) as R[]
     const command = result?.command
     const changed =

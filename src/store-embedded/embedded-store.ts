@@ -63,6 +63,9 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       // (the store's default, kept explicit: more in flight could only wait for the connection).
       ingestConcurrency: 1,
       batchConcurrency: 1,
+      // PGlite runs each statement synchronously on this thread: without a turn to gather in,
+      // the first write of a burst runs before the rest are read, and every batch holds one.
+      gatherTurn: true,
       // No cross-process credential lock: the folder lock makes this the only process on the
       // database, so the store's in-process lock is the whole lock, and it holds no connection
       // while a refresh runs (PGlite has one, and the rest of the store needs it).

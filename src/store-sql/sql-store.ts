@@ -76,6 +76,11 @@ export interface SqlStoreOptions {
    */
   batchConcurrency?: number
   /**
+   * Group commits send a batch one event-loop turn after its first write (see
+   * `GroupCommitOptions.gatherTurn`): for a store that runs in this thread.
+   */
+  gatherTurn?: boolean
+  /**
    * The cross-process half of the credential refresh lock, for a database other processes share.
    * Without it the lock is in-process only, which is whole for a database one process owns.
    */
@@ -121,6 +126,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
     maxBatch: 500,
     maxBatchBytes: 8 * 2 ** 20,
     failsWholeBatch: wholeBatchFault,
+    gatherTurn: options.gatherTurn ?? false,
   })
   // Step starts and run completions group-commit too: under load the runs starting a delivery or
   // finishing in the same moment share one statement and one WAL flush instead of each paying its
@@ -134,6 +140,7 @@ export function createSqlStore(options: SqlStoreOptions): Store {
       maxInFlight: options.batchConcurrency ?? 1,
       maxBatch: 200,
       failsWholeBatch: wholeBatchFault,
+      gatherTurn: options.gatherTurn ?? false,
     })
   const starts = acrossRuns('stepStart', stepStartBatch)
   const completions = acrossRuns('runComplete', runCompleteBatch)

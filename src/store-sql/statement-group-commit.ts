@@ -28,6 +28,14 @@ export interface GroupCommitOptions<P, R> {
    * refuses does not fail the callers that shared its batch.
    */
   failsWholeBatch: (error: unknown) => boolean
+  /**
+   * Send a batch only once the event loop has handled the I/O that is ready now (`setImmediate`)
+   * rather than from the microtask of the write that found the store idle. For a store that runs
+   * in this thread (PGlite: each statement is synchronous WebAssembly), the first write would
+   * otherwise start its statement before the next socket's data is even read, so every batch held
+   * one write however busy the hub; with a network store the round trip does the gathering.
+   */
+  gatherTurn?: boolean
 }
 
 interface Pending<P, R> {
@@ -114,9 +122,23 @@ export function createGroupCommit<P, R>(options: GroupCommitOptions<P, R>): Grou
       inFlight += 1
       void settle(batch).finally(() => {
         inFlight -= 1
-        pump()
+        schedule()
       })
     }
+  }
+
+  let scheduled = false
+  const schedule = (): void => {
+    if (options.gatherTurn !== true) {
+      pump()
+      return
+    }
+    if (scheduled) return
+    scheduled = true
+    setImmediate(() => {
+      scheduled = false
+      pump()
+    })
   }
 
   return {
@@ -141,7 +163,7 @@ export function createGroupCommit<P, R>(options: GroupCommitOptions<P, R>): Grou
         }
         signal?.addEventListener('abort', onAbort, { once: true })
         queue.push(pending)
-        pump()
+        schedule()
       })
     },
   }

@@ -149,4 +149,42 @@ describe('inbox group commit', () => {
     expect((await sent).inboxId).toBe('id-sent')
     expect(target.batches).toEqual([['sent']])
   })
+
+  it('with gatherTurn, writes that arrive in one event-loop turn share a batch even when the store is idle', async () => {
+    // An in-thread store (PGlite) runs a statement synchronously: without the turn, the first
+    // write of a burst would be sent alone before the others' callbacks had run.
+    const arrive = (group: InboxGroupCommit, ids: string[]): Promise<InboxIngestResult[]> =>
+      Promise.all(
+        ids.map(
+          (id) =>
+            new Promise<InboxIngestResult>((resolve, reject) => {
+              // Each write from its own macrotask, as each socket's data is its own callback.
+              setImmediate(() => {
+                group.ingest(message(id)).then(resolve, reject)
+              })
+            }),
+        ),
+      )
+    const eager = recordingCommit()
+    await arrive(groupOver(eager), ['a', 'b', 'c', 'd'])
+    // Each commit (already resolved, as PGlite's synchronous statement is) ends before the next
+    // write's callback runs: four batches of one.
+    expect(eager.batches).toEqual([['a'], ['b'], ['c'], ['d']])
+
+    const gathering = recordingCommit()
+    const group = groupOver(gathering, { gatherTurn: true })
+    const results = await arrive(group, ['a', 'b', 'c', 'd'])
+    expect(results.map((r) => r.inboxId)).toEqual(['id-a', 'id-b', 'id-c', 'id-d'])
+    expect(gathering.batches).toEqual([['a', 'b', 'c', 'd']])
+    // A lone write is still sent within a turn, and what arrives during a commit is the next batch.
+    gathering.hold()
+    const lone = group.ingest(message('e'))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(gathering.batches.at(-1)).toEqual(['e'])
+    const during = arrive(group, ['f', 'g'])
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    gathering.release()
+    await Promise.all([lone, during])
+    expect(gathering.batches.slice(-2)).toEqual([['e'], ['f', 'g']])
+  })
 })

@@ -1,4 +1,5 @@
 /** @module store-embedded/embedded-store — the shared SQL store over PGlite files in a local folder. */
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, sql } from 'kysely'
@@ -38,6 +39,18 @@ function keepStatisticsFresh(db: Kysely<Database>): NodeJS.Timeout {
 }
 
 /**
+ * A new folder is initialized by a PGlite instance of its own, closed before the store's opens.
+ * PGlite runs initdb in a second WebAssembly instance, and an instance that did so keeps that
+ * memory for as long as it lives: measured, a hub on a new folder held 850 MB resident against
+ * 345 MB on a folder that already existed, and about 490 MB when initialized this way.
+ */
+async function initializeDataDir(pgdata: string): Promise<void> {
+  if (existsSync(join(pgdata, 'PG_VERSION'))) return
+  const initializing = await PGlite.create({ dataDir: pgdata })
+  await initializing.close()
+}
+
+/**
  * Takes the folder lock first: two PGlite instances on one folder would corrupt it, and PGlite
  * itself does not prevent that.
  */
@@ -46,8 +59,10 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
   const lock = await acquireDataDirLock(dataDir)
   let pglite: PGlite | undefined
   try {
+    const pgdata = join(dataDir, PGDATA_SUBDIR)
+    await initializeDataDir(pgdata)
     pglite = await PGlite.create({
-      dataDir: join(dataDir, PGDATA_SUBDIR),
+      dataDir: pgdata,
       // Same as the pg driver: ids stay strings, never doubles.
       parsers: { [INT8_OID]: (value: string) => value },
     })

@@ -2,12 +2,13 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, sql } from 'kysely'
+import { Kysely } from 'kysely'
 import type { Database } from '../store-sql/database-schema.ts'
 import { createSqlStore } from '../store-sql/sql-store.ts'
 import type { Store } from '../store/store-contract.ts'
 import { acquireDataDirLock } from './data-dir-lock.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
+import { keepStatisticsFresh } from './statistics-upkeep.ts'
 
 export interface EmbeddedStoreOptions {
   /** The hub's data folder (the caller's default is ./.syncline/data). */
@@ -19,24 +20,13 @@ export const PGDATA_SUBDIR = 'pgdata'
 
 const INT8_OID = 20
 
-/** How often the planner's statistics are refreshed; PGlite runs no autovacuum daemon. */
-const ANALYZE_EVERY_MS = 5_000
-
 /**
- * PostgreSQL's autovacuum keeps planner statistics current; PGlite has no background workers, so
- * without this the planner keeps believing the queue tables are empty and picks nested-loop plans
- * that turn the claim query quadratic in the backlog (measured: 23 ms per claim at 300 runs).
+ * ANALYZE samples 300 rows per unit of the statistics target, and on PGlite it stops the hub while
+ * it runs: at the default 100 (30,000 rows) a pass over the grown queue tables took up to 685 ms
+ * in the bench. The hub's plans need the tables' sizes, not fine histograms (the claim is built
+ * not to depend on them), so the embedded session samples 3,000 rows.
  */
-function keepStatisticsFresh(db: Kysely<Database>): NodeJS.Timeout {
-  const analyze = (): void => {
-    sql`analyze flow_runs, flow_steps, inbox_messages, dead_letters`.execute(db).catch(() => {
-      // Best effort: a closed store or a transient error only delays the next refresh.
-    })
-  }
-  const timer = setInterval(analyze, ANALYZE_EVERY_MS)
-  timer.unref()
-  return timer
-}
+const EMBEDDED_STATISTICS_TARGET = 10
 
 /**
  * A new folder is initialized by a PGlite instance of its own, closed before the store's opens.
@@ -68,6 +58,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
     })
     // Session setting on PGlite's only session: a commit returns only after its WAL is written.
     await pglite.exec('set synchronous_commit = on')
+    await pglite.exec(`set default_statistics_target = ${EMBEDDED_STATISTICS_TARGET}`)
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
     const statistics = keepStatisticsFresh(db)
     return createSqlStore({
@@ -85,7 +76,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions): Promis
       // database, so the store's in-process lock is the whole lock, and it holds no connection
       // while a refresh runs (PGlite has one, and the rest of the store needs it).
       onClose: async () => {
-        clearInterval(statistics)
+        statistics.stop()
         await lock.release()
       },
     })

@@ -53,7 +53,7 @@ export function pglitePreparedStatements(
     // One trip: parse, describe and sync. On an error PostgreSQL skips to the sync, so the
     // session is ready again, and execProtocol throws it (nothing is cached).
     const { messages } = await pglite.execProtocol(
-      concat([
+      Buffer.concat([
         protocol.serialize.parse({ name, text }),
         protocol.serialize.describe({ type: 'S', name }),
         protocol.serialize.sync(),
@@ -81,7 +81,7 @@ export function pglitePreparedStatements(
         serializeParameter(pglite, value, parameterTypes[i]),
       )
       const { messages } = await pglite.execProtocol(
-        concat([
+        Buffer.concat([
           protocol.serialize.bind({ statement: statement.name, values }),
           protocol.serialize.execute({}),
           protocol.serialize.sync(),
@@ -113,16 +113,4 @@ function serializeParameter(
     return value.toString()
   }
   return JSON.stringify(value)
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
 }
